@@ -9,8 +9,11 @@ const summary = JSON.parse(fs.readFileSync(summaryPath, "utf8"));
 
 let failed = false;
 for (const folder of FOLDERS) {
+  // solidity-coverage keys files by absolute or by project-relative path, depending on its version.
   const prefix = path.resolve(__dirname, "..", folder) + path.sep;
-  const files = Object.entries(summary).filter(([file]) => file.startsWith(prefix));
+  const files = Object.entries(summary).filter(
+    ([file]) => file !== "total" && path.resolve(__dirname, "..", file).startsWith(prefix),
+  );
   if (files.length === 0) {
     console.log(`${folder}: no contracts yet`);
     continue;
