@@ -104,6 +104,24 @@ describe("Z402Escrow: claim", function () {
       );
     });
 
+    it("credits each token separately for one receiver", async function () {
+      const f = await loadFixture(fundedChannelFixture);
+      const usdt = await ethers.deployContract("MockEIP3009Token");
+      await usdt.mint(f.payer.address, USDC(10));
+      await usdt.connect(f.payer).approve(await f.escrow.getAddress(), USDC(10));
+      const other = { ...f.config, token: await usdt.getAddress() };
+      await f.escrow.connect(f.payer).deposit(other, USDC(10), ethers.ZeroAddress, "0x");
+      const otherId = await f.escrow.getChannelId(other);
+      await f.escrow
+        .connect(f.receiver)
+        .claim([
+          claimRow(f.config, USDC(1), await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(1))),
+          claimRow(other, USDC(2), await signVoucher(f.payerAuthorizer, f.escrow, otherId, USDC(2))),
+        ]);
+      expect((await f.escrow.receivers(f.receiver.address, f.config.token)).totalClaimed).to.equal(USDC(1));
+      expect((await f.escrow.receivers(f.receiver.address, other.token)).totalClaimed).to.equal(USDC(2));
+    });
+
     it("rejects an empty batch", async function () {
       const { escrow, receiver } = await loadFixture(fundedChannelFixture);
       await expect(escrow.connect(receiver).claim([])).to.be.revertedWithCustomError(

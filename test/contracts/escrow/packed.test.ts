@@ -132,6 +132,16 @@ describe("Z402Escrow: claimPacked (z402 extension)", function () {
     ).to.be.revertedWithCustomError(f.escrow, "EscrowInvalidVoucherSignature");
   });
 
+  it("rejects a zero compact signature (recovery error)", async function () {
+    const f = await loadFixture(fundedChannelFixture);
+    const sig = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(6));
+    const good = packEntry(f.config, USDC(6), sig);
+    const zeroed = ethers.concat([ethers.dataSlice(good, 0, 109), ethers.ZeroHash, ethers.ZeroHash]);
+    await expect(f.escrow.connect(f.receiver).claimPacked(...(await packedArgs(f, zeroed))))
+      .to.be.revertedWithCustomError(f.escrow, "EscrowInvalidVoucherSignature")
+      .withArgs(f.channelId);
+  });
+
   it("rejects a channel credited to another receiver's batch (fields bind the channel id)", async function () {
     const f = await loadFixture(fundedChannelFixture);
     const sig = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(6));
