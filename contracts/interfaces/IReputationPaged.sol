@@ -17,13 +17,15 @@ interface IReputationPaged {
     error ReputationAlreadyRevoked(uint256 agentId, address clientAddress, uint64 feedbackIndex);
     /// @notice `getSummary` needs a non-empty client list (ERC-8004 anti-Sybil rule).
     error ReputationClientsRequired();
+    /// @notice The average, rescaled to the most frequent decimals, does not fit an int128.
+    error ReputationSummaryOverflow(int256 averageWad, uint8 decimals);
     /// @notice The identity registry address is zero.
     error ReputationZeroRegistry();
 
     /// @notice One page of a client's feedback.
     struct FeedbackPage {
         uint64[] feedbackIndexes;
-        int128[] values;
+        int128[] feedbackValues;
         uint8[] valueDecimals;
         string[] tag1s;
         string[] tag2s;

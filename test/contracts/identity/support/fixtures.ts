@@ -7,8 +7,10 @@ export async function deployRegistries() {
   const [deployer, owner, operator, approved, client, client2, wallet, validator, stranger] =
     await ethers.getSigners();
   const identity = await ethers.deployContract("IdentityRegistry");
+  const reputation = await ethers.deployContract("ReputationRegistry", [await identity.getAddress()]);
   return {
     identity,
+    reputation,
     deployer,
     owner,
     operator,
