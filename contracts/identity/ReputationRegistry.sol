@@ -68,12 +68,12 @@ contract ReputationRegistry is ERC165, IERC8004Reputation, IReputationPaged {
         uint256 agentId,
         int128 value,
         uint8 valueDecimals,
-        string calldata tag1,
-        string calldata tag2,
-        string calldata endpoint,
-        string calldata feedbackURI,
+        string memory tag1,
+        string memory tag2,
+        string memory endpoint,
+        string memory feedbackURI,
         bytes32 feedbackHash
-    ) external {
+    ) public {
         if (valueDecimals > MAX_DECIMALS) revert ReputationDecimalsTooLarge(valueDecimals);
         if (value > MAX_ABS_VALUE || value < -MAX_ABS_VALUE) revert ReputationValueOutOfRange(value);
         _requireNotSelf(agentId);
@@ -274,8 +274,8 @@ contract ReputationRegistry is ERC165, IERC8004Reputation, IReputationPaged {
         uint256 agentId,
         int128 value,
         uint8 valueDecimals,
-        string calldata tag1,
-        string calldata tag2
+        string memory tag1,
+        string memory tag2
     ) private returns (uint64 index) {
         ClientState storage state = _clientState[agentId][msg.sender];
         index = state.lastIndex + 1;

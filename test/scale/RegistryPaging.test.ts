@@ -49,4 +49,17 @@ describe("registry paging at scale", function () {
     }
     expect(count).to.equal(BigInt(CLIENTS));
   });
+
+  it("pages hundreds of validation requests of one agent", async function () {
+    const { validation, owner, validator, agentId } = await loadFixture(deployWithAgent);
+    for (let i = 0; i < 300; i++) {
+      await validation.connect(owner).validationRequest(validator.address, agentId, "", ethers.id(`r${i}`));
+    }
+    expect(await validation.agentValidationCount(agentId)).to.equal(300n);
+    const got: string[] = [];
+    for (let offset = 0; offset < 300; offset += 64) {
+      got.push(...(await validation.getAgentValidationsPage(agentId, offset, 64)));
+    }
+    expect(got).to.deep.equal([...Array(300).keys()].map((i) => ethers.id(`r${i}`)));
+  });
 });

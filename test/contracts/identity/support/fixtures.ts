@@ -8,9 +8,11 @@ export async function deployRegistries() {
     await ethers.getSigners();
   const identity = await ethers.deployContract("IdentityRegistry");
   const reputation = await ethers.deployContract("ReputationRegistry", [await identity.getAddress()]);
+  const validation = await ethers.deployContract("ValidationRegistry", [await identity.getAddress()]);
   return {
     identity,
     reputation,
+    validation,
     deployer,
     owner,
     operator,
