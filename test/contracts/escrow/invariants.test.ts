@@ -22,7 +22,7 @@ import {
 const underCoverage =
   process.env.SOLIDITY_COVERAGE !== undefined ||
   (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
-const RUNS = Number(process.env.Z402_PROPERTY_RUNS ?? (underCoverage ? 40 : 300));
+const RUNS = Number(process.env.Z402_PROPERTY_RUNS ?? (underCoverage ? 100 : 300));
 
 interface ChannelModel {
   config: ChannelConfig;
