@@ -42,7 +42,11 @@ contract AgentFactory is IAgentFactory {
         account = Clones.predictDeterministicAddress(implementation, boundSalt);
         if (account.code.length != 0) revert AgentFactoryAccountExists(account);
         Clones.cloneDeterministic(implementation, boundSalt);
-        agentId = IAgentIdentityExt(identityRegistry).registerFor(msg.sender, agentURI, _withAccount(metadata, account));
+        agentId = IAgentIdentityExt(identityRegistry).registerFor(
+            msg.sender,
+            agentURI,
+            _withAccount(metadata, account)
+        );
         IAgentAccount(account).initialize(agentId, cardHash);
         _accounts.push(account);
         _accountOf[agentId] = account;
