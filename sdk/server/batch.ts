@@ -64,10 +64,12 @@ export class BatchScheme {
     if (!same(config.receiverAuthorizer, this.opts.receiverAuthorizer)) {
       throw new PaymentRefusal(REASONS.bsReceiverAuthorizerMismatch);
     }
-    if (config.withdrawDelay !== this.opts.withdrawDelay) throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
+    if (config.withdrawDelay !== this.opts.withdrawDelay)
+      throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
     if (/^0x0{40}$/.test(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
     const channelId = channelIdOf(this.domain, config).toLowerCase();
-    if (payload.voucher.channelId.toLowerCase() !== channelId) throw new PaymentRefusal(REASONS.bsChannelIdMismatch);
+    if (payload.voucher.channelId.toLowerCase() !== channelId)
+      throw new PaymentRefusal(REASONS.bsChannelIdMismatch);
     const max = BigInt(payload.voucher.maxClaimableAmount);
     const signer = recoverSigner(
       this.hasher.digest(channelId, max),
@@ -121,7 +123,13 @@ export class BatchScheme {
     }
   }
 
-  private checkVoucher(record: ChannelRecord, chain: ChainChannel, balance: bigint, max: bigint, price: bigint) {
+  private checkVoucher(
+    record: ChannelRecord,
+    chain: ChainChannel,
+    balance: bigint,
+    max: bigint,
+    price: bigint,
+  ) {
     if (max !== record.charged + price) {
       throw new PaymentRefusal(REASONS.bsCumulativeAmountMismatch, 402, this.corrective(record, chain));
     }
@@ -139,7 +147,9 @@ export class BatchScheme {
   corrective(record: ChannelRecord, chain: ChainChannel): Record<string, unknown> {
     return {
       channelState: this.channelState(record, chain),
-      voucherState: record.signature ? { signedMaxClaimable: record.signedMax.toString(), signature: record.signature } : {},
+      voucherState: record.signature
+        ? { signedMaxClaimable: record.signedMax.toString(), signature: record.signature }
+        : {},
     };
   }
 
@@ -179,19 +189,37 @@ export class BatchScheme {
   private async deposit(
     config: ChannelConfigWire,
     channelId: string,
-    d: { amount: string; authorization: { erc3009Authorization: { validAfter: string; validBefore: string; salt: string; signature: string } } },
+    d: {
+      amount: string;
+      authorization: {
+        erc3009Authorization: { validAfter: string; validBefore: string; salt: string; signature: string };
+      };
+    },
   ): Promise<void> {
     const collector = this.opts.depositCollector;
     if (!collector) throw new PaymentRefusal(REASONS.unsupportedPayloadType);
     const a = d.authorization.erc3009Authorization;
     const amount = BigInt(d.amount);
-    if (amount === 0n || amount < (this.opts.minDeposit ?? 0n)) throw new PaymentRefusal(REASONS.bsDepositBelowMinDeposit);
+    if (amount === 0n || amount < (this.opts.minDeposit ?? 0n))
+      throw new PaymentRefusal(REASONS.bsDepositBelowMinDeposit);
     const now = this.opts.mirror.now();
     if (BigInt(a.validAfter) > now) throw new PaymentRefusal(REASONS.bsValidAfter);
     if (BigInt(a.validBefore) < now + 6n) throw new PaymentRefusal(REASONS.bsValidBefore);
     const nonce = depositNonce(channelId, a.salt);
-    const message = { from: config.payer, to: collector, value: amount, validAfter: a.validAfter, validBefore: a.validBefore, nonce };
-    const digest = eip3009Digest(this.opts.token, this.opts.chain.chainId, "ReceiveWithAuthorization", message);
+    const message = {
+      from: config.payer,
+      to: collector,
+      value: amount,
+      validAfter: a.validAfter,
+      validBefore: a.validBefore,
+      nonce,
+    };
+    const digest = eip3009Digest(
+      this.opts.token,
+      this.opts.chain.chainId,
+      "ReceiveWithAuthorization",
+      message,
+    );
     if (!same(recoverSigner(digest, a.signature, REASONS.bsReceiveAuthorizationSignature), config.payer)) {
       throw new PaymentRefusal(REASONS.bsReceiveAuthorizationSignature);
     }

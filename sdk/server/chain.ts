@@ -35,7 +35,12 @@ export interface EscrowChain {
   /** Escrow events from `fromBlock` to the head. */
   poll(fromBlock: number): Promise<PollResult>;
   head(): Promise<{ block: number; timestamp: bigint }>;
-  deposit(config: ChannelConfigWire, amount: bigint, collector: string, collectorData: string): Promise<string>;
+  deposit(
+    config: ChannelConfigWire,
+    amount: bigint,
+    collector: string,
+    collectorData: string,
+  ): Promise<string>;
   transferWithAuthorization(
     token: string,
     auth: { from: string; to: string; value: bigint; validAfter: bigint; validBefore: bigint; nonce: string },

@@ -109,7 +109,12 @@ export function depositNonce(channelId: string, salt: string): string {
 }
 
 /** The ERC3009 collector's data: abi.encode(validAfter, validBefore, salt, signature). */
-export function collectorData(validAfter: bigint, validBefore: bigint, salt: string, signature: string): string {
+export function collectorData(
+  validAfter: bigint,
+  validBefore: bigint,
+  salt: string,
+  signature: string,
+): string {
   return abi.encode(["uint256", "uint256", "bytes32", "bytes"], [validAfter, validBefore, salt, signature]);
 }
 

@@ -8,7 +8,10 @@ const MAX_UINT128 = (1n << 128n) - 1n;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
 const uintString = (max: bigint) =>
-  z.string().regex(UINT).refine((s) => BigInt(s) <= max, "out of range");
+  z
+    .string()
+    .regex(UINT)
+    .refine((s) => BigInt(s) <= max, "out of range");
 export const uint128 = uintString(MAX_UINT128);
 export const uint256 = uintString(MAX_UINT256);
 export const address = z
@@ -42,7 +45,11 @@ export const channelConfigSchema = z.strictObject({
   receiver: address,
   receiverAuthorizer: address,
   token: address,
-  withdrawDelay: z.number().int().min(0).max(2 ** 40 - 1),
+  withdrawDelay: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40 - 1),
   salt: bytes32,
 });
 

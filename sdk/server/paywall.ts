@@ -16,12 +16,11 @@ import {
 export type Ticket = (BatchTicket | ExactTicket) & { v1: boolean; route: RouteConfig };
 
 export type Outcome =
-  | { type: "free" }
-  | { type: "respond"; answer: HttpAnswer }
-  | { type: "proceed"; ticket: Ticket };
+  { type: "free" } | { type: "respond"; answer: HttpAnswer } | { type: "proceed"; ticket: Ticket };
 
 /** What the adapter does after the handler: add `headers`, or replace the response with `answer`. */
-export type Completion = { type: "headers"; headers: Record<string, string> } | { type: "respond"; answer: HttpAnswer };
+export type Completion =
+  { type: "headers"; headers: Record<string, string> } | { type: "respond"; answer: HttpAnswer };
 
 const V1_NETWORKS: Record<string, string> = { "base-sepolia": "eip155:84532", base: "eip155:8453" };
 
@@ -56,7 +55,11 @@ export class Paywall {
     const v2Header = req.header("payment-signature");
     const v1Header = req.header("x-payment");
     const header = v2Header ?? v1Header;
-    if (header === undefined) return { type: "respond", answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, false) };
+    if (header === undefined)
+      return {
+        type: "respond",
+        answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, false),
+      };
     let v1 = v2Header === undefined;
     try {
       const payment = decodePaymentHeader(header, this.options.maxHeaderBytes ?? 8192);
@@ -84,13 +87,21 @@ export class Paywall {
     }
   }
 
-  private refusal(req: PaywallRequest, route: RouteConfig, accepts: Requirements[], err: unknown, v1: boolean) {
+  private refusal(
+    req: PaywallRequest,
+    route: RouteConfig,
+    accepts: Requirements[],
+    err: unknown,
+    v1: boolean,
+  ) {
     if (!(err instanceof PaymentRefusal)) {
       return paymentRequired(req, route, accepts, REASONS.chainUnavailable, v1, 503);
     }
     if (err.status === 400) return badRequest(err.reason);
     const list = err.extra
-      ? accepts.map((a) => (a.scheme === "batch-settlement" ? { ...a, extra: { ...a.extra, ...err.extra } } : a))
+      ? accepts.map((a) =>
+          a.scheme === "batch-settlement" ? { ...a, extra: { ...a.extra, ...err.extra } } : a,
+        )
       : accepts;
     return paymentRequired(req, route, list, err.reason, v1);
   }
@@ -102,7 +113,13 @@ export class Paywall {
   async complete(ticket: Ticket, ok: boolean, charge?: bigint): Promise<Completion> {
     const network = this.options.network;
     if (ticket.scheme === "exact") {
-      const response = { success: true, transaction: ticket.transaction, network, payer: ticket.payer, amount: ticket.price.toString() };
+      const response = {
+        success: true,
+        transaction: ticket.transaction,
+        network,
+        payer: ticket.payer,
+        amount: ticket.price.toString(),
+      };
       return { type: "headers", headers: ok ? paymentResponseHeaders(ticket.v1, response) : {} };
     }
     let actual = charge ?? ticket.price;
@@ -120,7 +137,10 @@ export class Paywall {
       network,
       payer: ticket.payer,
       amount: "",
-      extra: { chargedAmount: actual.toString(), channelState: this.batch.channelState(record, ticket.chain) },
+      extra: {
+        chargedAmount: actual.toString(),
+        channelState: this.batch.channelState(record, ticket.chain),
+      },
     };
     return { type: "headers", headers: paymentResponseHeaders(ticket.v1, response) };
   }

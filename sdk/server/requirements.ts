@@ -57,7 +57,11 @@ export function paymentRequired(
   v1: boolean,
   status = 402,
 ): HttpAnswer {
-  const resource = { url: req.resourceUrl, description: route.description ?? "", mimeType: route.mimeType ?? "" };
+  const resource = {
+    url: req.resourceUrl,
+    description: route.description ?? "",
+    mimeType: route.mimeType ?? "",
+  };
   const v2 = { x402Version: 2, error, resource, accepts };
   const body = v1
     ? {
@@ -88,7 +92,11 @@ export function paymentRequired(
 export function badRequest(reason: string): HttpAnswer {
   return {
     status: 400,
-    headers: { "content-type": "application/json", "cache-control": "no-store", "access-control-expose-headers": EXPOSE },
+    headers: {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      "access-control-expose-headers": EXPOSE,
+    },
     body: JSON.stringify({ x402Version: 2, error: reason }),
   };
 }

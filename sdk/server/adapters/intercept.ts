@@ -44,14 +44,23 @@ export function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
  * Runs `run` with the response buffered: when the handler ends the response, the charge is committed
  * first, then the headers and the body go out. Nothing is sent for a payment that failed to commit.
  */
-export function interceptResponse(paywall: Paywall, req: IncomingMessage, res: ServerResponse, ticket: Ticket): void {
+export function interceptResponse(
+  paywall: Paywall,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ticket: Ticket,
+): void {
   const ctx: PaymentContext = { ticket };
   (req as unknown as Record<symbol, PaymentContext>)[CONTEXT] = ctx;
   const chunks: Buffer[] = [];
   const original = { write: res.write, end: res.end, writeHead: res.writeHead };
   const push = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, (typeof encoding === "string" ? encoding : "utf8") as BufferEncoding));
+    chunks.push(
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk as string, (typeof encoding === "string" ? encoding : "utf8") as BufferEncoding),
+    );
   };
   res.writeHead = function (status: number, ...rest: unknown[]) {
     res.statusCode = status;
@@ -79,7 +88,11 @@ export function interceptResponse(paywall: Paywall, req: IncomingMessage, res: S
       if (done.type === "respond") answer = done.answer;
       else for (const [k, v] of Object.entries(done.headers)) res.setHeader(k, v);
     } catch {
-      answer = { status: 503, headers: { "content-type": "application/json" }, body: '{"error":"z402_store_unavailable"}' };
+      answer = {
+        status: 503,
+        headers: { "content-type": "application/json" },
+        body: '{"error":"z402_store_unavailable"}',
+      };
     }
     Object.assign(res, original);
     if (answer) {

@@ -11,7 +11,11 @@ export function withPaywall(paywall: Paywall, handler: Handler): Handler {
     try {
       outcome = await paywall.handle(toPaywallRequest(req));
     } catch {
-      writeAnswer(res, { status: 503, headers: { "content-type": "application/json" }, body: '{"error":"z402_unavailable"}' });
+      writeAnswer(res, {
+        status: 503,
+        headers: { "content-type": "application/json" },
+        body: '{"error":"z402_unavailable"}',
+      });
       return;
     }
     if (outcome.type === "respond") return writeAnswer(res, outcome.answer);
