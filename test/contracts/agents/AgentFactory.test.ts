@@ -153,11 +153,13 @@ describe("AgentFactory", function () {
       expect(await factory.agentAccountOf(1n)).to.equal(ethers.ZeroAddress);
     });
 
-    it("agentIdOf is 0 for an EOA, a non-account contract and a foreign AgentAccount clone", async function () {
+    it("agentIdOf is 0 for an EOA, non-account contracts and a foreign AgentAccount clone", async function () {
       const { identity, factory, owner, stranger } = await loadFixture(deployAgents);
       await createAgent(factory, owner);
       expect(await factory.agentIdOf(stranger.address)).to.equal(0n);
       expect(await factory.agentIdOf(await identity.getAddress())).to.equal(0n);
+      const silent = await ethers.deployContract("SilentFallbackMock");
+      expect(await factory.agentIdOf(await silent.getAddress())).to.equal(0n);
       const foreignImpl = await ethers.deployContract("AgentAccount", [await identity.getAddress()]);
       const cloner = await ethers.deployContract("ClonerMock");
       const receipt = await (await cloner.clone(await foreignImpl.getAddress())).wait();
