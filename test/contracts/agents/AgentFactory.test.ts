@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import fc from "fast-check";
 import { CARD, SALT, URI_100, createAgent, deployAgents } from "./support/fixtures";
 
 describe("AgentFactory", function () {
@@ -83,6 +84,29 @@ describe("AgentFactory", function () {
       expect(await account.getAddress()).to.equal(await factory.predictAgentAccount(other.address, SALT));
       const mine = await createAgent(factory, owner, SALT);
       expect(await mine.account.getAddress()).to.equal(forOwner);
+    });
+
+    it("deploys every (caller, salt) at its prediction, distinct per caller (property)", async function () {
+      const signers = await ethers.getSigners();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 2, maxLength: 3 }),
+          fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          async (callers, saltBytes) => {
+            const { factory } = await loadFixture(deployAgents);
+            const salt = ethers.hexlify(saltBytes);
+            const seen = new Set<string>();
+            for (const i of callers) {
+              const predicted = await factory.predictAgentAccount(signers[i].address, salt);
+              const { account } = await createAgent(factory, signers[i], salt, "u");
+              expect(await account.getAddress()).to.equal(predicted);
+              seen.add(predicted);
+            }
+            expect(seen.size).to.equal(callers.length);
+          },
+        ),
+        { numRuns: 15 },
+      );
     });
 
     it("rejects the same caller and salt twice with AgentFactoryAccountExists", async function () {
