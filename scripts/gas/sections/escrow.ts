@@ -257,6 +257,29 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
   }
   await revert(steady);
 
+  // ---- for comparison: the x402 `exact` scheme settles every request with one EIP-3009 transfer
+  const exactAuth = await signTransfer(hre, token, payer, {
+    from: payer.address,
+    to: receiver.address,
+    value: PRICE,
+    validAfter: 0n,
+    validBefore: 2n ** 40n,
+    nonce: ethers.id("exact-1"),
+  });
+  const exact = await measure(
+    token
+      .connect(relayer)
+      ["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](
+        payer.address,
+        receiver.address,
+        PRICE,
+        0n,
+        2n ** 40n,
+        ethers.id("exact-1"),
+        exactAuth,
+      ),
+  );
+
   const ref = (mine: bigint, reference: bigint) =>
     `${((100 * Number(mine)) / Number(reference)).toFixed(1)}%`;
   const entryRows: (string | bigint)[][] = [
@@ -377,7 +400,8 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
       perRequestRows,
     ),
     "",
-    `Packed path ÷ \`claimWithSignature\`: **${ratio.toFixed(3)}** (goal ≤ 0.6).`,
+    `Packed path ÷ \`claimWithSignature\`: **${ratio.toFixed(3)}** (goal ≤ 0.6). For comparison, the \`exact\` ` +
+      `scheme pays one EIP-3009 \`transferWithAuthorization\` per request: ${exact.total} gas on the test token.`,
   ].join("\n");
   return { order: 10, title: "Z402Escrow", markdown };
 }
@@ -500,4 +524,39 @@ async function measureSameTransaction(
     await network.provider.send("evm_revert", [snap]);
   }
   return out;
+}
+
+async function signTransfer(
+  hre: HardhatRuntimeEnvironment,
+  token: MockEIP3009Token,
+  signer: Signer,
+  message: {
+    from: string;
+    to: string;
+    value: bigint;
+    validAfter: bigint;
+    validBefore: bigint;
+    nonce: string;
+  },
+) {
+  const domain = {
+    name: await token.name(),
+    version: await token.version(),
+    chainId: (await hre.ethers.provider.getNetwork()).chainId,
+    verifyingContract: await token.getAddress(),
+  };
+  return signer.signTypedData(
+    domain,
+    {
+      TransferWithAuthorization: [
+        { name: "from", type: "address" },
+        { name: "to", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "validAfter", type: "uint256" },
+        { name: "validBefore", type: "uint256" },
+        { name: "nonce", type: "bytes32" },
+      ],
+    },
+    message,
+  );
 }
