@@ -24,7 +24,7 @@ import {
 const underCoverage =
   process.env.SOLIDITY_COVERAGE !== undefined ||
   (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
-const RUNS = Number(process.env.Z402_PROPERTY_RUNS ?? (underCoverage ? 100 : 300));
+const RUNS = Number(process.env.Z402_PROPERTY_RUNS ?? (underCoverage ? 60 : 300));
 
 const INITIAL = 10n ** 8n;
 
