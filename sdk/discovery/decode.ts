@@ -78,7 +78,52 @@ function fastIdentity(log: RawLog): Decoded | undefined {
   return undefined;
 }
 
+/** Fast path for NewFeedback (five dynamic strings; the generic decoder is slow on them). */
+function fastReputation(log: RawLog): Decoded | undefined {
+  const [t0, t1, t2] = log.topics;
+  if (t0 !== TOPIC.NewFeedback || log.topics.length !== 4) return undefined;
+  const raw = word(log.data, 1);
+  const value = BigInt.asIntN(256, raw);
+  if (value !== BigInt.asIntN(128, value)) throw new Error("value out of int128 range");
+  return {
+    name: "NewFeedback",
+    args: {
+      agentId: BigInt(t1),
+      clientAddress: "0x" + t2.slice(26),
+      feedbackIndex: word(log.data, 0),
+      value,
+      valueDecimals: word(log.data, 2),
+      tag1: hexToUtf8(dynamicHex(log.data, 3)),
+      tag2: hexToUtf8(dynamicHex(log.data, 4)),
+    },
+  };
+}
+
+/** Fast path for the escrow's static-layout events (one per channel and per claim: the bulk of the logs). */
+function fastEscrow(log: RawLog): Decoded | undefined {
+  const [t0, t1] = log.topics;
+  const address = (i: number) => "0x" + word(log.data, i).toString(16).padStart(40, "0");
+  if (t0 === TOPIC.ChannelCreated && log.topics.length === 2 && log.data.length === 2 + 7 * 64)
+    return {
+      name: "ChannelCreated",
+      args: { channelId: t1, config: { payer: address(0), receiver: address(2), token: address(4) } },
+    };
+  if (t0 === TOPIC.Claimed && log.topics.length === 3 && log.data.length === 2 + 2 * 64)
+    return { name: "Claimed", args: { channelId: t1, amount: word(log.data, 0) } };
+  return undefined;
+}
+
+const FAST: Record<keyof typeof ifaces, (log: RawLog) => Decoded | undefined> = {
+  identity: (l) => fastIdentity(l),
+  factory: () => undefined,
+  reputation: (l) => fastReputation(l),
+  escrow: (l) => fastEscrow(l),
+};
+
 const TOPIC = {
+  ChannelCreated: ifaces.escrow.getEvent("ChannelCreated")!.topicHash,
+  Claimed: ifaces.escrow.getEvent("Claimed")!.topicHash,
+  NewFeedback: ifaces.reputation.getEvent("NewFeedback")!.topicHash,
   Registered: ifaces.identity.getEvent("Registered")!.topicHash,
   URIUpdated: ifaces.identity.getEvent("URIUpdated")!.topicHash,
   MetadataSet: ifaces.identity.getEvent("MetadataSet")!.topicHash,
@@ -106,7 +151,7 @@ export function decodeLogs(logs: RawLog[], c: DiscoveryContracts, toBlock: numbe
     if (!kind) continue;
     let ev: Decoded | null | undefined;
     try {
-      ev = kind === "identity" ? fastIdentity(log) : undefined;
+      ev = FAST[kind](log);
       ev ??= ifaces[kind].parseLog({ topics: [...log.topics], data: log.data });
     } catch {
       continue; // same topic0, different layout: not one of ours

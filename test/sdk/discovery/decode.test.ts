@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { decodeLogs } from "../../../sdk/discovery";
+import { Interface } from "ethers";
+import { ESCROW_EVENTS, decodeLogs } from "../../../sdk/discovery";
 import { CONTRACTS, FakeChain, addr } from "./support/fake-chain";
 
 describe("discovery/decodeLogs", function () {
@@ -40,6 +41,36 @@ describe("discovery/decodeLogs", function () {
       tag1: "starred",
     });
     expect(cs.revocations).to.deep.equal([{ agentId: 1n, client: addr(1), index: 1n }]);
+  });
+
+  it("decodes escrow events the same way ethers does", function () {
+    const iface = new Interface([...ESCROW_EVENTS]);
+    const ch = "0x" + "cd".repeat(32);
+    const chain = new FakeChain();
+    for (const [name, args] of [
+      ["ChannelCreated", [ch, [addr(1), addr(5), addr(2), addr(6), addr(3), 900, "0x" + "00".repeat(32)]]],
+      ["Claimed", [ch, addr(7), 2n ** 127n, 2n ** 127n]],
+    ] as const) {
+      const { topics, data } = iface.encodeEventLog(iface.getEvent(name)!, args as unknown as unknown[]);
+      chain.all.push({ address: CONTRACTS.escrow, topics, data, blockNumber: 1, index: chain.all.length });
+    }
+    const cs = decodeLogs(chain.all, CONTRACTS, 1);
+    expect(cs.channels).to.deep.equal([{ channelId: ch, payer: addr(1), receiver: addr(2), token: addr(3) }]);
+    expect(cs.claims.get(ch)).to.equal(2n ** 127n);
+  });
+
+  it("decodes negative feedback values and the tags exactly", function () {
+    const chain = new FakeChain().feedback(2n, addr(4), 3n, -32n, 1, "tradingYield");
+    expect(decodeLogs(chain.all, CONTRACTS, 1).feedback[0]).to.deep.equal({
+      agentId: 2n,
+      client: addr(4),
+      index: 3n,
+      value: -32n,
+      decimals: 1,
+      tag1: "tradingYield",
+      tag2: "",
+      revoked: false,
+    });
   });
 
   it("skips a log whose data is truncated", function () {
