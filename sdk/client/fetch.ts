@@ -27,6 +27,11 @@ export interface WrapFetchOptions {
   channelSalt?: string;
   /** Pay only with `exact` (skip the escrow). */
   exactOnly?: boolean;
+  /**
+   * A voucher request that fails at the network level is re-sent unchanged (same voucher, same payment
+   * identifier), so the server either serves it for the first time or replays it without a new charge.
+   */
+  networkRetry?: { attempts: number; delayMs: number };
 }
 
 export class PaymentResponseError extends Error {
@@ -64,6 +69,18 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     headers.set(name, encodeJson(value));
     return fetchImpl(url, { ...init, headers });
   };
+
+  async function sendWithRetry(url: string, init: RequestInit | undefined, body: unknown): Promise<Response> {
+    const retry = options.networkRetry ?? { attempts: 3, delayMs: 200 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send(url, init, "payment-signature", body);
+      } catch (err) {
+        if (attempt >= retry.attempts) throw err;
+        await new Promise((r) => setTimeout(r, retry.delayMs));
+      }
+    }
+  }
 
   async function payExact(url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) {
     const price = BigInt(offer.amount);
@@ -207,7 +224,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
           payload,
           extensions: { "payment-identifier": { info: { id: paymentId } } },
         };
-        const res = await send(url, init, "payment-signature", body);
+        const res = await sendWithRetry(url, init, body);
         if (res.status !== 402) {
           const charged = checkResponse(ch, res, price);
           if (charged < 0n) {
@@ -228,9 +245,27 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     });
   }
 
+  /** Offers seen per method + URL (without query): later requests pay up front, with no 402 round trip. */
+  const known = new Map<string, { offer: Offer; resource: unknown }>();
+
+  const pay = (url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) =>
+    offer.scheme === "batch-settlement"
+      ? payBatch(url, init, offer, resource)
+      : payExact(url, init, offer, resource);
+
   return async function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const first = await fetchImpl(url, init);
+    const parsed = new URL(url);
+    const key = `${init?.method ?? "GET"} ${parsed.origin}${parsed.pathname}`;
+    const cached = known.get(key);
+    let first: Response | undefined;
+    if (cached) {
+      const res = await pay(url, init, cached.offer, cached.resource);
+      if (res.status !== 402) return res;
+      known.delete(key);
+      first = res;
+    }
+    first ??= await fetchImpl(url, init);
     if (first.status !== 402) return first;
     const body = await first.text();
     const required = paymentRequiredOf(first.headers, body);
@@ -238,9 +273,15 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     const batch = options.exactOnly
       ? undefined
       : required.accepts.find((o) => o.scheme === "batch-settlement");
-    if (batch) return payBatch(url, init, batch, required.resource);
-    const exact = required.accepts.find((o) => o.scheme === "exact");
-    if (exact) return payExact(url, init, exact, required.resource);
-    return new Response(body, { status: 402, headers: first.headers });
+    const offer = batch ?? required.accepts.find((o) => o.scheme === "exact");
+    if (!offer) return new Response(body, { status: 402, headers: first.headers });
+    const res = await pay(url, init, offer, required.resource);
+    if (res.status !== 402 && offer.scheme === "batch-settlement") {
+      const clean = { ...offer, extra: { ...offer.extra } };
+      delete clean.extra.channelState;
+      delete clean.extra.voucherState;
+      known.set(key, { offer: clean, resource: required.resource });
+    }
+    return res;
   };
 }

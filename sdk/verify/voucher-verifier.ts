@@ -9,10 +9,21 @@ import { X402_REASONS } from "../errors/reasons";
 import type { ChannelConfig, VoucherFields } from "../types/batch-settlement";
 import { addressToBytes, publicKeyToAddressBytes, ZERO_ADDRESS, type Address } from "../utils/address";
 import { bytesToHex, equalBytes, type Hex } from "../utils/hex";
-import { hashChannelConfig, hashDomain, hashVoucher, toUint, typedDataDigest, type BigNumberish } from "../eip712/hash";
+import {
+  hashChannelConfig,
+  hashDomain,
+  hashVoucher,
+  toUint,
+  typedDataDigest,
+  type BigNumberish,
+} from "../eip712/hash";
 import { escrowDomain } from "../eip712/types";
 import { nobleBackend, type RecoveryBackend } from "./backend";
-import { parseSignature } from "./signature";
+import { parseSignature } from "../utils/signature";
+
+function configKey(c: ChannelConfig): string {
+  return `${c.payer}|${c.payerAuthorizer}|${c.receiver}|${c.receiverAuthorizer}|${c.token}|${c.withdrawDelay}|${c.salt}`.toLowerCase();
+}
 
 /** A channel prepared for verification. */
 export interface ChannelContext {
@@ -42,6 +53,8 @@ export class VoucherVerifier {
   readonly backend: RecoveryBackend;
   readonly domainSeparator: Uint8Array;
   private readonly channels = new Map<string, ChannelContext>();
+  /** Config fields → context, so a known channel costs no hashing. */
+  private readonly byConfig = new Map<string, ChannelContext>();
   private readonly maxChannels: number;
 
   constructor(options: VoucherVerifierOptions) {
@@ -54,6 +67,16 @@ export class VoucherVerifier {
 
   /** The context of a channel config (computed once, then cached by channel id). */
   channel(config: ChannelConfig): ChannelContext {
+    const key = configKey(config);
+    const known = this.byConfig.get(key);
+    if (known) return known;
+    const ctx = this.prepare(config);
+    if (this.byConfig.size >= this.maxChannels) this.byConfig.clear();
+    this.byConfig.set(key, ctx);
+    return ctx;
+  }
+
+  private prepare(config: ChannelConfig): ChannelContext {
     const idBytes = typedDataDigest(this.domainSeparator, hashChannelConfig(config));
     const channelId = bytesToHex(idBytes);
     const cached = this.channels.get(channelId);
@@ -85,16 +108,23 @@ export class VoucherVerifier {
    * Verifies a voucher on a prepared channel: the id matches, the amount fits uint128, the signature is canonical
    * and low-s and recovers the channel's authorizer. Throws `PaymentError` / `SignatureError` with x402 reason codes.
    */
-  verify(ctx: ChannelContext, voucher: Pick<VoucherFields, "channelId" | "maxClaimableAmount" | "signature">): void {
+  verify(
+    ctx: ChannelContext,
+    voucher: Pick<VoucherFields, "channelId" | "maxClaimableAmount" | "signature">,
+  ): void {
     if (voucher.channelId.toLowerCase() !== ctx.channelId) {
       throw new PaymentError(X402_REASONS.bsChannelIdMismatch, "voucher is for another channel", {
         details: { expected: ctx.channelId, actual: voucher.channelId },
       });
     }
     if (ctx.contractSigned) {
-      throw new SignatureError(X402_REASONS.bsVoucherSignature, "channel vouchers are ERC-1271 signed; verify on chain", {
-        details: { payer: ctx.config.payer },
-      });
+      throw new SignatureError(
+        X402_REASONS.bsVoucherSignature,
+        "channel vouchers are ERC-1271 signed; verify on chain",
+        {
+          details: { payer: ctx.config.payer },
+        },
+      );
     }
     const amount = toUint(voucher.maxClaimableAmount, 128, "maxClaimableAmount");
     const { compact, recovery } = parseSignature(voucher.signature);
@@ -105,9 +135,13 @@ export class VoucherVerifier {
       ctx.authorizerKey = pub;
       return;
     }
-    throw new SignatureError(X402_REASONS.bsVoucherSignature, "voucher is not signed by the channel's authorizer", {
-      details: { channelId: ctx.channelId, authorizer: ctx.authorizer },
-    });
+    throw new SignatureError(
+      X402_REASONS.bsVoucherSignature,
+      "voucher is not signed by the channel's authorizer",
+      {
+        details: { channelId: ctx.channelId, authorizer: ctx.authorizer },
+      },
+    );
   }
 
   /** Prepares the channel of `config` and verifies `voucher` on it; returns the context. */
@@ -117,4 +151,3 @@ export class VoucherVerifier {
     return ctx;
   }
 }
-
