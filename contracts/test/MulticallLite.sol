@@ -39,6 +39,7 @@ contract MulticallLite {
     ) external returns (Result[] memory returnData) {
         returnData = new Result[](calls.length);
         for (uint256 i = 0; i < calls.length; ++i) {
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = calls[i].target.call(calls[i].callData);
             if (requireSuccess && !ok) revert MulticallLiteCallFailed(i);
             returnData[i] = Result(ok, ret);
@@ -51,6 +52,7 @@ contract MulticallLite {
     function aggregate3(Call3[] calldata calls) external returns (Result[] memory returnData) {
         returnData = new Result[](calls.length);
         for (uint256 i = 0; i < calls.length; ++i) {
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = calls[i].target.call(calls[i].callData);
             if (!ok && !calls[i].allowFailure) revert MulticallLiteCallFailed(i);
             returnData[i] = Result(ok, ret);
