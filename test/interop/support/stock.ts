@@ -38,7 +38,9 @@ export async function serve(handler: http.RequestListener): Promise<Served> {
 /** The stock facilitator signer (viem wallet client + public actions), as the x402 examples build it. */
 export function stockFacilitatorSigner(chain: InteropChain, wallet: ethers.Wallet) {
   const client = viemWallet(chain, wallet.privateKey);
-  return toFacilitatorEvmSigner({ ...client, address: client.account.address });
+  const signer = { ...client, address: client.account.address };
+  // viem's verifyTypedData overloads are wider than the signer type spells out; the runtime shape is what x402 uses.
+  return toFacilitatorEvmSigner(signer as unknown as Parameters<typeof toFacilitatorEvmSigner>[0]);
 }
 
 /** The stock client signer for `wallet`, with chain reads. */
