@@ -1,18 +1,10 @@
 import { ethers } from "ethers";
+import { transferWithAuthorizationDigest } from "../eip712";
+import { isSignedBy } from "../verify";
+import type { Address, Hex } from "../utils/address";
 import { Reason } from "./reasons";
 import { waitOrPending } from "./receipts";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
-
-const TRANSFER_WITH_AUTHORIZATION = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
 
 const EIP3009_ABI = [
   "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,uint8 v,bytes32 r,bytes32 s)",
@@ -90,7 +82,7 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     const name = requirements.extra.name;
     const version = requirements.extra.version;
     if (typeof name !== "string" || typeof version !== "string") {
-      return { isValid: false, invalidReason: Reason.exactMissingDomain };
+      return { isValid: false, invalidReason: Reason.exactMissingEip712Domain };
     }
     const parsed = parse(payload.payload);
     if (!parsed) return { isValid: false, invalidReason: Reason.invalidPayload };
@@ -102,8 +94,13 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
       ...(invalidMessage ? { invalidMessage } : {}),
       payer,
     });
-    const domain = { name, version, chainId, verifyingContract: requirements.asset };
-    const digest = ethers.TypedDataEncoder.hash(domain, TRANSFER_WITH_AUTHORIZATION, auth);
+    const domain = { name, version, chainId, verifyingContract: requirements.asset as Address };
+    const digest = transferWithAuthorizationDigest(domain, {
+      ...auth,
+      from: payer as Address,
+      to: auth.to as Address,
+      nonce: auth.nonce as Hex,
+    });
     if (!(await this.signedBy(payer, digest, signature))) return fail(Reason.exactSignature);
     if (ethers.getAddress(auth.to) !== ethers.getAddress(requirements.payTo))
       return fail(Reason.exactRecipientMismatch);
@@ -112,9 +109,10 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     if (BigInt(auth.validAfter) > now) return fail(Reason.exactValidAfter);
     const value = BigInt(auth.value);
     const price = BigInt(requirements.amount);
-    if (request.x402Version === 2 ? value !== price : value < price) return fail(Reason.exactValue);
+    if (request.x402Version === 2 ? value !== price : value < price)
+      return fail(Reason.exactAuthorizationValue);
     const token = new ethers.Contract(requirements.asset, EIP3009_ABI, this.signer);
-    if (await token.authorizationState(payer, auth.nonce)) return fail(Reason.exactNonceUsed);
+    if (await token.authorizationState(payer, auth.nonce)) return fail(Reason.exactNonceAlreadyUsed);
     if ((await token.balanceOf(payer)) < value) return fail(Reason.exactInsufficientBalance);
     return { isValid: true, payer };
   }
@@ -192,13 +190,11 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   }
 
   /** ECDSA recovery for EOAs (low-s only); ERC-1271 for accounts with code. */
-  private async signedBy(payer: string, digest: string, signature: string): Promise<boolean> {
-    if (ethers.dataLength(signature) === 65) {
-      try {
-        if (ethers.recoverAddress(digest, signature) === payer) return true;
-      } catch {
-        // not a valid ECDSA signature; a contract wallet may still accept it
-      }
+  private async signedBy(payer: string, digest: Hex, signature: string): Promise<boolean> {
+    try {
+      if (isSignedBy(digest, signature, payer)) return true;
+    } catch {
+      // not a 65-byte low-s ECDSA signature; a contract wallet may still accept it
     }
     const provider = this.signer.provider!;
     if ((await provider.getCode(payer)) === "0x") return false;
