@@ -16,6 +16,8 @@ export interface Claim {
 
 /** What the server-authored settle actions need beyond the verify context. */
 export interface SettleContext extends BatchContext {
+  /** Sends the transactions. */
+  signer: ethers.Signer;
   timeoutMs: number;
   authorizer?: ethers.Signer & { address: string };
 }
@@ -63,6 +65,7 @@ export async function settleClaim(
   const sig = await claimSignature(ctx, claims, given, req.chainId, network);
   if (typeof sig !== "string") return sig;
   const sent = await send(
+    ctx.signer,
     () => ctx.escrow.claimWithSignature(rows(claims), sig),
     Reason.bsClaimSimulationFailed,
     network,
@@ -76,6 +79,7 @@ export async function settleSweep(ctx: SettleContext, receiver: string, token: s
   const [claimed, settled] = (await ctx.escrow.receivers(receiver, token)) as [bigint, bigint];
   if (claimed <= settled) return fail(Reason.bsNothingToSettle, network);
   const sent = await send(
+    ctx.signer,
     () => ctx.escrow.settle(receiver, token),
     Reason.bsSettleTransactionFailed,
     network,
@@ -133,7 +137,13 @@ export async function settleRefund(ctx: SettleContext, req: SchemeRequest): Prom
     if (typeof claimSig !== "string") return claimSig;
     calls.unshift(abi.encodeFunctionData("claimWithSignature", [rows(p.claims), claimSig]));
   }
-  const sent = await send(() => ctx.escrow.multicall(calls), Reason.bsRefundSimulationFailed, network, payer);
+  const sent = await send(
+    ctx.signer,
+    () => ctx.escrow.multicall(calls),
+    Reason.bsRefundSimulationFailed,
+    network,
+    payer,
+  );
   if (typeof sent !== "string") return sent;
   return finish(
     ctx.provider,

@@ -1,4 +1,5 @@
 import type { ethers } from "ethers";
+import { serialized } from "./send-queue";
 import { Reason } from "./reasons";
 import { waitOrPending } from "./receipts";
 import type { SettleResult } from "./types";
@@ -17,13 +18,14 @@ export function fail(errorReason: string, network: string, payer?: string, messa
 
 /** Sends a transaction and returns its hash; a revert while estimating gas is `reason` with nothing broadcast. */
 export async function send(
+  signer: ethers.Signer,
   run: () => Promise<ethers.ContractTransactionResponse>,
   reason: string,
   network: string,
   payer?: string,
 ): Promise<string | SettleResult> {
   try {
-    return (await run()).hash;
+    return (await serialized(signer, run)).hash;
   } catch (e) {
     return fail(reason, network, payer, (e as Error).message);
   }

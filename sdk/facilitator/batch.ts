@@ -62,6 +62,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
     const escrowAddress = ethers.getAddress(o.escrow ?? CANONICAL_ESCROW);
     this.networks = o.networks;
     this.ctx = {
+      signer: o.signer,
       provider: o.signer.provider!,
       escrow: new ethers.Contract(escrowAddress, ESCROW_ABI, o.signer),
       escrowAddress,
@@ -149,6 +150,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
     const data = erc3009CollectorData(auth.validAfter, auth.validBefore, auth.salt, auth.signature);
     const args = [contractConfig(p.channelConfig), BigInt(p.deposit.amount), this.ctx.collector, data];
     const sent = await send(
+      this.ctx.signer,
       () => this.ctx.escrow.deposit(...args),
       Reason.bsDepositSimulationFailed,
       network,

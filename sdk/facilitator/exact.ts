@@ -3,6 +3,7 @@ import { transferWithAuthorizationDigest } from "../eip712";
 import { isSignedBy } from "../verify";
 import type { Address, Hex } from "../utils/address";
 import { Reason } from "./reasons";
+import { serialized } from "./send-queue";
 import { waitOrPending } from "./receipts";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
 
@@ -137,19 +138,16 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     const { auth, signature } = parsed;
     const token = new ethers.Contract(request.requirements.asset, EIP3009_ABI, this.signer);
     const head = [auth.from, auth.to, auth.value, auth.validAfter, auth.validBefore, auth.nonce] as const;
+    const method65 =
+      "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)";
+    const methodBytes = "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)";
     let tx: ethers.ContractTransactionResponse;
     try {
-      if (ethers.dataLength(signature) === 65) {
+      tx = await serialized(this.signer, () => {
+        if (ethers.dataLength(signature) !== 65) return token[methodBytes](...head, signature);
         const sig = ethers.Signature.from(signature);
-        tx = await token[
-          "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"
-        ](...head, sig.v, sig.r, sig.s);
-      } else {
-        tx = await token["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](
-          ...head,
-          signature,
-        );
-      }
+        return token[method65](...head, sig.v, sig.r, sig.s);
+      });
     } catch (e) {
       return this.failed(network, verdict.payer, (e as Error).message, "");
     }

@@ -9,3 +9,4 @@ export type * from "./types";
 export { BatchSettlementScheme } from "./batch";
 export type { BatchSchemeOptions } from "./batch";
 export { CANONICAL_ESCROW, CANONICAL_ERC3009_COLLECTOR, channelIdOf } from "./batch-typed";
+export { serialized } from "./send-queue";
