@@ -165,7 +165,8 @@ describe("z402 facilitator: exact (EIP-3009)", function () {
     it("settles concurrent payments sent with one relayer key without a nonce race", async function () {
       const payTo = await world.payee();
       const req = exactRequirements(payTo);
-      const payloads = await Promise.all([0, 1, 2, 3].map(async () => signExact(await world.payer(), req)));
+      const payloads = [];
+      for (let i = 0; i < 4; i++) payloads.push(await signExact(await world.payer(), req)); // minting is sequential
       const results = await Promise.all(payloads.map((p) => client.settle(p as never, req as never)));
       expect(results.map((r) => r.success)).to.deep.equal([true, true, true, true]);
       expect(await world.usdc.token.balanceOf(payTo)).to.equal(4000n);
