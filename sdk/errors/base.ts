@@ -18,7 +18,11 @@ export class BaseError<C extends string = string> extends Error {
   override readonly cause: unknown;
 
   constructor(code: C, shortMessage: string, options: BaseErrorOptions = {}) {
-    super(options.details ? `${shortMessage} (${code}) ${safeJson(options.details)}` : `${shortMessage} (${code})`);
+    super(
+      options.details
+        ? `${shortMessage} (${code}) ${safeJson(options.details)}`
+        : `${shortMessage} (${code})`,
+    );
     this.code = code;
     this.shortMessage = shortMessage;
     this.details = options.details ?? {};

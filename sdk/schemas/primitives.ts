@@ -30,7 +30,9 @@ export const uint256String = uintString(256);
 /** 0x + 40 hex digits; mixed case must be the EIP-55 checksum. */
 export const addressSchema = z
   .string()
-  .refine(isAddressAccepted, { message: "expected an address (0x + 40 hex digits, valid EIP-55 checksum if mixed case)" })
+  .refine(isAddressAccepted, {
+    message: "expected an address (0x + 40 hex digits, valid EIP-55 checksum if mixed case)",
+  })
   .transform((v) => v as `0x${string}`);
 
 /** 0x + 64 hex digits. */
@@ -52,7 +54,10 @@ export const caip2Schema = z
   .regex(CAIP2_RE, { message: "expected a CAIP-2 network id such as eip155:8453" })
   .transform((v) => v as `${string}:${string}`);
 
-export const v1NetworkSchema = z.string().max(64).regex(V1_NETWORK_RE, { message: "expected an x402 v1 network name" });
+export const v1NetworkSchema = z
+  .string()
+  .max(64)
+  .regex(V1_NETWORK_RE, { message: "expected an x402 v1 network name" });
 
 /** A scheme name: lower-case words joined by dashes. */
 export const schemeSchema = z.string().max(64).regex(V1_NETWORK_RE, { message: "expected a scheme name" });

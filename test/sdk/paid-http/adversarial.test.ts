@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { Wallet } from "ethers";
 import { decodeJson } from "../../../sdk/client/wire";
 import { signDepositAuthorization } from "../../../sdk/client/sign";
-import { deploy, startServer, type Deployment, type TestServer } from "./support/fixture";
+import { freshKey, deploy, startServer, type Deployment, type TestServer } from "./support/fixture";
 import { b64, openChannel, PRICE, reasonOf } from "./support/kit";
 
 describe("paywall: adversarial payments", function () {
@@ -64,10 +63,7 @@ describe("paywall: adversarial payments", function () {
 
   it("refuses a voucher signed by another key", async () => {
     const kit = await openChannel(d, server);
-    const res = await kit.send(
-      "/paid/a",
-      b64(kit.body(await kit.voucher(2n * PRICE, Wallet.createRandom()))),
-    );
+    const res = await kit.send("/paid/a", b64(kit.body(await kit.voucher(2n * PRICE, freshKey()))));
     expect(await reason(res)).to.deep.equal({
       status: 402,
       reason: "invalid_batch_settlement_evm_voucher_signature",
@@ -134,7 +130,7 @@ describe("paywall: adversarial payments", function () {
 
   it("refuses a channel that was never funded", async () => {
     const kit = await openChannel(d, server);
-    const session = Wallet.createRandom();
+    const session = freshKey();
     const { channelIdOf, signVoucher } = await import("../../../sdk/client");
     const config = { ...kit.config, payerAuthorizer: session.address };
     const id = channelIdOf(d.chainId, d.escrow, config);
@@ -213,6 +209,7 @@ describe("paywall: adversarial payments", function () {
 
     it("refuses a deposit authorization that expires within 6 s", async () => {
       const { kit, header } = await depositBody({ validBefore: String((await time.latest()) + 3) });
+      await server.mirror.pollOnce(); // the mirror's clock follows the head (Hardhat mines ahead of wall time)
       expect(await reason(await kit.send("/paid/a", header))).to.deep.equal({
         status: 402,
         reason: "invalid_batch_settlement_evm_payload_authorization_valid_before",

@@ -1,17 +1,17 @@
-import { Wallet, ZeroHash, type HDNodeWallet } from "ethers";
-import { channelIdOf, signVoucher } from "../../../../sdk/client";
+import { ZeroHash, type Wallet } from "ethers";
+import { channelIdOf, signVoucher, type ChannelConfig } from "../../../../sdk/client";
 import { encodeJson, decodeJson } from "../../../../sdk/client/wire";
-import { payingFetch, PRICE, WITHDRAW_DELAY, type Deployment, type TestServer } from "./fixture";
+import { freshKey, payingFetch, PRICE, WITHDRAW_DELAY, type Deployment, type TestServer } from "./fixture";
 
 export interface Kit {
-  session: HDNodeWallet;
-  config: Record<string, unknown> & { payer: string; payerAuthorizer: string };
+  session: Wallet;
+  config: ChannelConfig;
   channelId: string;
   accepted: Record<string, unknown>;
   /** Signs a voucher for `max` with the session key. */
   voucher(
     max: bigint,
-    key?: HDNodeWallet,
+    key?: Wallet,
   ): Promise<{ channelId: string; maxClaimableAmount: string; signature: string }>;
   /** A v2 payment body around a `voucher` payload. */
   body(voucher: unknown, over?: Record<string, unknown>): Record<string, unknown>;
@@ -20,7 +20,7 @@ export interface Kit {
 
 /** Opens a channel (one paid request through wrapFetch, so `charged == PRICE`) and returns raw payment tools. */
 export async function openChannel(d: Deployment, server: TestServer, deposit = 100_000n): Promise<Kit> {
-  const session = Wallet.createRandom();
+  const session = freshKey();
   const pay = payingFetch(d, { sessionKey: session, deposit: { amount: deposit, max: 10n ** 9n } });
   const first = await pay(server.url + "/paid/open");
   if (first.status !== 200) throw new Error(`could not open a channel: ${first.status}`);
@@ -37,11 +37,12 @@ export async function openChannel(d: Deployment, server: TestServer, deposit = 1
     salt: ZeroHash,
   };
   const channelId = channelIdOf(d.chainId, d.escrow, config);
+  const accepted = required.accepts[0];
   return {
     session,
     config,
     channelId,
-    accepted: required.accepts[0],
+    accepted,
     voucher: async (max, key = session) => ({
       channelId,
       maxClaimableAmount: max.toString(),
@@ -50,7 +51,7 @@ export async function openChannel(d: Deployment, server: TestServer, deposit = 1
     body(voucher, over = {}) {
       return {
         x402Version: 2,
-        accepted: this.accepted,
+        accepted,
         payload: { type: "voucher", channelConfig: config, voucher },
         ...over,
       };
