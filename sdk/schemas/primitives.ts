@@ -17,11 +17,16 @@ export const MAX_UINT256 = (1n << 256n) - 1n;
 export function uintString(bits: 40 | 64 | 128 | 256) {
   const max = (1n << BigInt(bits)) - 1n;
   const maxDigits = max.toString().length;
-  return z
-    .string()
-    .max(maxDigits, { message: `at most ${maxDigits} digits` })
-    .regex(DECIMAL_RE, { message: "expected a decimal string without sign, exponent or leading zeros" })
-    .refine((v) => BigInt(v) <= max, { message: `exceeds uint${bits}` });
+  return (
+    z
+      .string()
+      .max(maxDigits, { message: `at most ${maxDigits} digits` })
+      .regex(DECIMAL_RE, { message: "expected a decimal string without sign, exponent or leading zeros" })
+      // zod runs every check even after one fails: re-test the format so BigInt only ever sees plain digits.
+      .refine((v) => v.length <= maxDigits && DECIMAL_RE.test(v) && BigInt(v) <= max, {
+        message: `exceeds uint${bits}`,
+      })
+  );
 }
 
 export const uint128String = uintString(128);
