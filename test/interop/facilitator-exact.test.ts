@@ -168,7 +168,7 @@ describe("z402 facilitator: exact (EIP-3009)", function () {
       const payloads = [];
       for (let i = 0; i < 4; i++) payloads.push(await signExact(await world.payer(), req)); // minting is sequential
       const results = await Promise.all(payloads.map((p) => client.settle(p as never, req as never)));
-      expect(results.map((r) => r.success)).to.deep.equal([true, true, true, true]);
+      expect(results.map((r: { success: boolean }) => r.success)).to.deep.equal([true, true, true, true]);
       expect(await world.usdc.token.balanceOf(payTo)).to.equal(4000n);
     });
 
