@@ -131,6 +131,35 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
     ).to.equal("invalid_batch_settlement_evm_withdraw_delay_mismatch");
   });
 
+  it("rejects a deposit whose amount differs from the one the payer authorized", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    (payload.payload as { deposit: { amount: string } }).deposit.amount = "50000";
+    expect((await facilitator.verify(payload, c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_receive_authorization_signature",
+    );
+  });
+
+  it("rejects a deposit authorization that expires within the 6 s buffer", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    const auth = (
+      payload.payload as { deposit: { authorization: { erc3009Authorization: { validBefore: string } } } }
+    ).deposit.authorization.erc3009Authorization;
+    auth.validBefore = String(Math.floor(Date.now() / 1000) + 3);
+    expect((await facilitator.verify(payload, c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_payload_authorization_valid_before",
+    );
+  });
+
+  it("rejects a deposit from a payer without the funds", async function () {
+    const c = await channel();
+    const payload = await c.deposit("2000000", "1000");
+    expect((await facilitator.verify(payload, c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_insufficient_balance",
+    );
+  });
+
   it("rejects a voucher on a channel that was never funded", async function () {
     const c = await channel();
     expect((await facilitator.verify(await c.voucher("1000"), c.requirements)).invalidReason).to.equal(
