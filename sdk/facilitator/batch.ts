@@ -17,6 +17,7 @@ import {
 } from "./batch-verify";
 import { settleClaim, settleRefund, settleSweep, type Claim, type SettleContext } from "./batch-settle";
 import { fail, finish, send } from "./batch-tx";
+import { InFlight } from "./in-flight";
 import { Reason } from "./reasons";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
 
@@ -56,6 +57,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
   private readonly ctx: SettleContext;
   /** Deposits broadcast but not yet confirmed, by authorization signature, so a retry reconciles instead of resending. */
   private readonly pending = new Map<string, string>();
+  private readonly inFlight = new InFlight<SettleResult>();
   private address?: string;
 
   constructor(o: BatchSchemeOptions) {
@@ -100,7 +102,10 @@ export class BatchSettlementScheme implements FacilitatorScheme {
   async settle(request: SchemeRequest): Promise<SettleResult> {
     const p = request.payload.payload;
     const network = request.requirements.network;
-    if (p.type === "deposit") return this.deposit(request);
+    if (p.type === "deposit") {
+      const key = (p.deposit as DepositFields | undefined)?.authorization?.erc3009Authorization?.signature;
+      return this.inFlight.run(typeof key === "string" ? key : undefined, () => this.deposit(request));
+    }
     if (p.type === "claim" && Array.isArray(p.claims)) {
       return settleClaim(
         this.ctx,

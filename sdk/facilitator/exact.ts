@@ -4,6 +4,7 @@ import { isSignedBy } from "../verify";
 import type { Address, Hex } from "../utils/address";
 import { Reason } from "./reasons";
 import { serialized } from "./send-queue";
+import { InFlight } from "./in-flight";
 import { waitOrPending } from "./receipts";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
 
@@ -64,6 +65,7 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   private readonly timeoutMs: number;
   private readonly now: () => bigint;
   private readonly pending = new Map<string, string>();
+  private readonly inFlight = new InFlight<SettleResult>();
   private address?: string;
 
   constructor(options: ExactSchemeOptions) {
@@ -119,9 +121,17 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   }
 
   async settle(request: SchemeRequest): Promise<SettleResult> {
-    const network = request.requirements.network;
     const parsed = parse(request.payload.payload);
     const key = parsed && `${ethers.getAddress(parsed.auth.from)}:${parsed.auth.nonce.toLowerCase()}`;
+    return this.inFlight.run(key, () => this.settleOnce(request, parsed, key));
+  }
+
+  private async settleOnce(
+    request: SchemeRequest,
+    parsed: ReturnType<typeof parse>,
+    key: string | undefined,
+  ): Promise<SettleResult> {
+    const network = request.requirements.network;
     const pendingTx = key && this.pending.get(key);
     if (parsed && pendingTx) return this.reconcile(key, pendingTx, network, parsed.auth);
     const verdict = await this.verify(request);

@@ -115,6 +115,18 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
     expect((result.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
   });
 
+  it("answers two concurrent settles of one deposit with the same transaction, crediting it once", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    const [a, b] = await Promise.all([
+      facilitator.settle(payload, c.requirements),
+      facilitator.settle(payload, c.requirements),
+    ]);
+    expect([a.success, b.success]).to.deep.equal([true, true]);
+    expect(a.transaction).to.equal(b.transaction);
+    expect((b.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
+  });
+
   it("rejects a deposit whose channel pays someone other than payTo", async function () {
     const c = await channel();
     const payload = await c.deposit("5000", "1000");

@@ -173,6 +173,19 @@ describe("z402 facilitator: exact (EIP-3009)", function () {
       expect(await world.usdc.token.balanceOf(payTo)).to.equal(4000n);
     });
 
+    it("answers two concurrent settles of one authorization with the same transaction, paying once", async function () {
+      const payTo = await world.payee();
+      const req = exactRequirements(payTo);
+      const payload = await signExact(await world.payer(), req);
+      const [a, b] = await Promise.all([
+        client.settle(payload as never, req as never),
+        client.settle(payload as never, req as never),
+      ]);
+      expect([a.success, b.success]).to.deep.equal([true, true]);
+      expect(a.transaction).to.equal(b.transaction);
+      expect(await world.usdc.token.balanceOf(payTo)).to.equal(1000n);
+    });
+
     it("answers settlement_pending with the hash when the receipt does not arrive, then reconciles the retry", async function () {
       const scheme = new ExactEip3009Scheme({
         signer: await world.operator(),
