@@ -17,6 +17,7 @@ import {
 } from "./batch-verify";
 import { settleClaim, settleRefund, settleSweep, type Claim, type SettleContext } from "./batch-settle";
 import { fail, finish, send } from "./batch-tx";
+import { nobleBackend, type RecoveryBackend } from "../verify";
 import { InFlight } from "./in-flight";
 import { Reason } from "./reasons";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
@@ -35,6 +36,8 @@ export interface BatchSchemeOptions {
   confirmationTimeoutMs?: number;
   /** Clock in unix seconds (default: wall clock). */
   now?: () => bigint;
+  /** Signature recovery (default: pure JS; pass `await loadNativeBackend()` for the native path). */
+  recovery?: RecoveryBackend;
 }
 
 type DepositPayload = { channelConfig: ChannelConfig; voucher: VoucherFields; deposit: DepositFields };
@@ -71,6 +74,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
       collector: ethers.getAddress(o.collector ?? CANONICAL_ERC3009_COLLECTOR),
       now: o.now ?? (() => BigInt(Math.floor(Date.now() / 1000))),
       timeoutMs: o.confirmationTimeoutMs ?? 30_000,
+      recovery: o.recovery ?? nobleBackend,
       authorizer: o.authorizer,
     };
     void o.signer.getAddress().then((a) => (this.address = a));

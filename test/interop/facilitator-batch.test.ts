@@ -6,6 +6,7 @@ import {
   signVoucher,
 } from "@x402/evm/batch-settlement/client";
 import { BatchSettlementScheme, createFacilitator, type Facilitator } from "../../sdk/facilitator";
+import { loadNativeBackend } from "../../sdk/verify/native";
 import { NETWORK } from "./support/chain";
 import { USDC } from "./support/place";
 import { placeEscrow, WITHDRAW_DELAY } from "./support/batch";
@@ -20,8 +21,10 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
   before(async function () {
     world = await startWorld();
     await placeEscrow(world.chain, await world.operator());
+    // The native secp256k1 path, as a production facilitator would run it.
+    const recovery = (await loadNativeBackend()) ?? undefined;
     facilitator = createFacilitator([
-      new BatchSettlementScheme({ signer: await world.operator(), networks: [NETWORK] }),
+      new BatchSettlementScheme({ signer: await world.operator(), networks: [NETWORK], recovery }),
     ]);
   });
   after(async function () {
