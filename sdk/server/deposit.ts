@@ -1,6 +1,6 @@
 import { collectorData, depositNonce, eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
 import type { PaywallOptions } from "./options";
-import { PaymentRefusal, REASONS } from "./reasons";
+import { chainFailure, PaymentRefusal, REASONS } from "./reasons";
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -87,8 +87,8 @@ export class DepositHandler {
     }
     try {
       await pending;
-    } catch {
-      throw new PaymentRefusal(REASONS.bsDepositTransactionFailed);
+    } catch (err) {
+      throw chainFailure(err, REASONS.bsDepositTransactionFailed);
     }
   }
 }
