@@ -177,6 +177,11 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
         }
         const again = paymentRequiredOf(res.headers, undefined);
         const corrective = again?.accepts.find((o) => o.scheme === "batch-settlement");
+        if (corrective && corrective.amount !== offer.amount) {
+          // The price changed (a request-dependent price): let the caller start over from this 402.
+          caps.refund(origin, price);
+          return res;
+        }
         if (
           again?.error !== MISMATCH ||
           !corrective ||
