@@ -48,6 +48,18 @@ export const REASONS = {
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
 
+/**
+ * A chain operation's failure as a refusal: a revert is the payment's fault (402 with `reverted`); anything
+ * else (RPC down, timeout) is ours, so 503 `z402_chain_unavailable` and the client may retry the same payment.
+ */
+export function chainFailure(err: unknown, reverted: Reason): PaymentRefusal {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const unreachable =
+    ["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT"].includes(String(e?.code)) ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|fetch failed|socket hang up/.test(String(e?.message));
+  return unreachable ? new PaymentRefusal(REASONS.chainUnavailable, 503) : new PaymentRefusal(reverted);
+}
+
 /** A refusal the paywall turns into a 400/402 with a machine-readable reason. */
 export class PaymentRefusal extends Error {
   override name = "PaymentRefusal";
