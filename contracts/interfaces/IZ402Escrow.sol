@@ -117,6 +117,15 @@ interface IZ402Escrow {
     event WithdrawFinalized(bytes32 indexed channelId, uint128 amount);
     /// @notice A pending withdrawal was lowered to `amount` because a refund consumed funds.
     event WithdrawReduced(bytes32 indexed channelId, uint128 amount);
+    /// @notice A `claimPacked` batch raised the claimed totals of channels of `receiver` in `token`. `claims` is
+    /// tightly packed `channelId(32) totalClaimed(16)` for every channel whose total rose, in order; the amount
+    /// each one gained is its new total less its previous one. One event per batch replaces per-channel `Claimed`.
+    event ClaimedPacked(
+        address indexed receiver,
+        address indexed token,
+        address indexed sender,
+        bytes claims
+    );
     /// @notice Nothing unclaimed is left in the channel (balance == totalClaimed).
     event ChannelClosed(bytes32 indexed channelId);
 
@@ -200,7 +209,9 @@ interface IZ402Escrow {
     /// @notice Packed claims for channels sharing `receiver`, `receiverAuthorizer` and `token`; the caller is the
     /// receiver or the receiverAuthorizer. Each entry is 173 bytes, tightly packed:
     /// `payer(20) payerAuthorizer(20) withdrawDelay(5) salt(32) maxClaimableAmount(16) totalClaimed(16) r(32) vs(32)`
-    /// where `(r, vs)` is the EIP-2098 compact form of the payerAuthorizer's Voucher signature.
+    /// where `(r, vs)` is the EIP-2098 compact form of the payerAuthorizer's Voucher signature (low-s only).
+    /// Same accounting as `claim`: stale entries are skipped, any other bad entry reverts the batch. Channels whose
+    /// payerAuthorizer is zero (ERC-1271 payers) cannot use this path. Emits one `ClaimedPacked` per batch.
     function claimPacked(
         address receiver,
         address receiverAuthorizer,

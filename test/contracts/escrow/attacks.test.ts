@@ -119,6 +119,28 @@ describe("Z402Escrow: attacks", function () {
       );
     });
 
+    it("settle cannot re-enter claimWithSignature, claimPacked, deposit or refundWithSignature", async function () {
+      const { escrow, evil, receiver, evilConfig } = await loadFixture(reentrantFixture);
+      const calls = [
+        escrow.interface.encodeFunctionData("claimWithSignature", [[], "0x"]),
+        escrow.interface.encodeFunctionData("claimPacked", [
+          receiver.address,
+          receiver.address,
+          evilConfig.token,
+          "0x",
+        ]),
+        escrow.interface.encodeFunctionData("deposit", [evilConfig, 1n, ethers.ZeroAddress, "0x"]),
+        escrow.interface.encodeFunctionData("refundWithSignature", [evilConfig, 1n, 0n, "0x"]),
+      ];
+      for (const call of calls) {
+        await evil.arm(await escrow.getAddress(), call);
+        await expect(escrow.settle(receiver.address, evilConfig.token)).to.be.revertedWithCustomError(
+          escrow,
+          "ReentrancyGuardReentrantCall",
+        );
+      }
+    });
+
     it("deposit cannot re-enter claim from transferFrom", async function () {
       const { escrow, evil, payer, payerAuthorizer, evilConfig, evilId } =
         await loadFixture(reentrantFixture);

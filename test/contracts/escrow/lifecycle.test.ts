@@ -194,6 +194,19 @@ describe("Z402Escrow: settle, refund, withdraw", function () {
       expect((await escrow.channels(channelId)).totalClaimed).to.equal(USDC(40));
     });
 
+    it("finalize after everything was claimed pays nothing and closes the channel", async function () {
+      const { escrow, token, payer, receiver, payerAuthorizer, config, channelId } =
+        await loadFixture(fundedChannelFixture);
+      await escrow.connect(payer).initiateWithdraw(config, USDC(10));
+      const sig = await signVoucher(payerAuthorizer, escrow, channelId, USDC(100));
+      await escrow.connect(receiver).claim([claimRow(config, USDC(100), sig)]);
+      await time.increase(DAY);
+      const tx = escrow.connect(payer).finalizeWithdraw(config);
+      await expect(tx).to.changeTokenBalance(token, payer, 0n);
+      await expect(tx).to.emit(escrow, "WithdrawFinalized").withArgs(channelId, 0n);
+      await expect(tx).to.emit(escrow, "ChannelClosed").withArgs(channelId);
+    });
+
     it("a second initiate replaces the first and restarts the delay", async function () {
       const { escrow, payer, config, channelId } = await loadFixture(fundedChannelFixture);
       await escrow.connect(payer).initiateWithdraw(config, USDC(10));

@@ -4,15 +4,21 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Interface, type FunctionFragment, type EventFragment } from "ethers";
 import { hashTypedData } from "viem";
 import {
+  ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
   BATCH_SETTLEMENT_ADDRESS,
   BATCH_SETTLEMENT_DOMAIN,
   claimBatchTypes,
   refundTypes,
   voucherTypes,
 } from "@x402/evm";
-import { computeChannelId } from "@x402/evm/batch-settlement/client";
 import { USDC, claimRow, deployEscrowFixture, type ChannelConfig } from "./support/escrow-fixture";
-import { loadX402BatchSettlementAbi } from "./support/x402-abi";
+import {
+  ethersTypes,
+  loadX402BatchSettlementAbi,
+  x402BatchClient,
+  x402ComputeChannelId as computeChannelId,
+} from "./support/x402-abi";
+import { privateKeyToAccount } from "viem/accounts";
 
 const x402 = new Interface(loadX402BatchSettlementAbi());
 
@@ -117,7 +123,7 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
     it("accepts a voucher signed with @x402/evm's voucherTypes and domain at the canonical address", async function () {
       const { escrow, config, domain, payerAuthorizer, receiver } = await loadFixture(canonicalFixture);
       const channelId = computeChannelId(viemConfig(config), domain.chainId);
-      const signature = await payerAuthorizer.signTypedData(domain, voucherTypes, {
+      const signature = await payerAuthorizer.signTypedData(domain, ethersTypes(voucherTypes), {
         channelId,
         maxClaimableAmount: USDC(3),
       });
@@ -130,11 +136,11 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
       const { escrow, config, domain, payerAuthorizer, receiverAuthorizer, relayer } =
         await loadFixture(canonicalFixture);
       const channelId = computeChannelId(viemConfig(config), domain.chainId);
-      const voucher = await payerAuthorizer.signTypedData(domain, voucherTypes, {
+      const voucher = await payerAuthorizer.signTypedData(domain, ethersTypes(voucherTypes), {
         channelId,
         maxClaimableAmount: USDC(3),
       });
-      const auth = await receiverAuthorizer.signTypedData(domain, claimBatchTypes, {
+      const auth = await receiverAuthorizer.signTypedData(domain, ethersTypes(claimBatchTypes), {
         claims: [{ channelId, maxClaimableAmount: USDC(3), totalClaimed: USDC(3) }],
       });
       await expect(
@@ -150,6 +156,66 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
             "address token,uint40 withdrawDelay,bytes32 salt)",
         ),
       );
+    });
+  });
+
+  describe("@x402/evm client against our contracts at the canonical addresses", function () {
+    it("funds a channel from the client's deposit payload through the EIP-3009 collector, then claims its voucher", async function () {
+      const f = await loadFixture(canonicalFixture);
+      const collector = await ethers.deployContract("ERC3009DepositCollector", [BATCH_SETTLEMENT_ADDRESS]);
+      const collectorCode = await ethers.provider.getCode(await collector.getAddress());
+      await network.provider.send("hardhat_setCode", [ERC3009_DEPOSIT_COLLECTOR_ADDRESS, collectorCode]);
+      const wallet = ethers.Wallet.createRandom();
+      const account = privateKeyToAccount(wallet.privateKey as `0x${string}`);
+      await f.token.mint(wallet.address, USDC(50));
+      const tokenAddr = await f.token.getAddress();
+      const requirements = {
+        scheme: "batch-settlement",
+        network: `eip155:${f.chainId}`,
+        asset: tokenAddr,
+        amount: "1000",
+        payTo: f.receiver.address,
+        maxTimeoutSeconds: 30 * 86_400,
+        extra: {
+          receiverAuthorizer: f.receiverAuthorizer.address,
+          withdrawDelay: 86_400,
+          name: "USDC",
+          version: "2",
+        },
+      };
+      const client = x402BatchClient(account as never);
+      const { payload } = await client.createPaymentPayload(2, requirements);
+      expect(payload.type).to.equal("deposit");
+      const p = payload as unknown as {
+        channelConfig: ChannelConfig;
+        voucher: { channelId: string; maxClaimableAmount: string; signature: string };
+        deposit: {
+          amount: string;
+          authorization: {
+            erc3009Authorization: {
+              validAfter: string;
+              validBefore: string;
+              salt: string;
+              signature: string;
+            };
+          };
+        };
+      };
+      const auth = p.deposit.authorization.erc3009Authorization;
+      const data = ethers.AbiCoder.defaultAbiCoder().encode(
+        ["uint256", "uint256", "uint256", "bytes"],
+        [auth.validAfter, auth.validBefore, auth.salt, auth.signature],
+      );
+      await f.escrow
+        .connect(f.relayer)
+        .deposit(p.channelConfig, p.deposit.amount, ERC3009_DEPOSIT_COLLECTOR_ADDRESS, data);
+      const channelId = await f.escrow.getChannelId(p.channelConfig);
+      expect(channelId).to.equal(p.voucher.channelId);
+      expect((await f.escrow.channels(channelId)).balance).to.equal(BigInt(p.deposit.amount));
+      const max = BigInt(p.voucher.maxClaimableAmount);
+      await expect(f.escrow.connect(f.receiver).claim([claimRow(p.channelConfig, max, p.voucher.signature)]))
+        .to.emit(f.escrow, "Claimed")
+        .withArgs(channelId, f.receiver.address, max, max);
     });
   });
 });
