@@ -67,6 +67,13 @@ function sentence(text: string): string {
 const REVERTS: Record<string, string> = {
   ERC20InsufficientBalance: "Insufficient funds: the token balance is too low for this operation",
   ERC20InsufficientAllowance: "Insufficient allowance: approve the escrow for this amount first",
+  EscrowAmountTooLarge: "The amount is more than the channel's unclaimed balance",
+  EscrowNotReceiverSide: "Only the channel's receiver or receiverAuthorizer can do this",
+  EscrowNotPayerSide: "Only the channel's payer or payerAuthorizer can do this",
+  EscrowNoPendingWithdrawal:
+    "There is no pending withdrawal on this channel: run `z402 withdraw` without --finalize first",
+  EscrowWithdrawNotReady: "The withdrawal delay has not passed yet",
+  EscrowZeroAmount: "Nothing to do: the amount is zero",
 };
 
 function fromEthers(e: Loose): string | undefined {

@@ -1,17 +1,14 @@
 /** Receiver- and payer-side escrow operations: claim, settle, refund, withdraw. */
 import { Contract } from "ethers";
+import { ESCROW_ABI } from "../abi";
+import { chainTime, findChannel } from "../channels-scan";
 import { deploymentOf, openContext, signerOf } from "../context";
 import { need } from "../deployment";
 import { emit, keyValues } from "../output";
-import { formatToken, parseAddress } from "../parse";
+import { formatToken, parseAddress, parseBytes32, parseTokenAmount } from "../parse";
+import { CliError } from "../errors";
 import type { Action } from "../program";
 import { unavailable } from "./unavailable";
-
-const ESCROW_ABI = [
-  "function settle(address receiver, address token)",
-  "function receivers(address receiver, address token) view returns (uint128 totalClaimed, uint128 totalSettled)",
-  "function channels(bytes32 channelId) view returns (uint128 balance, uint128 totalClaimed)",
-];
 
 export const settleCommand: Action = async (_args, options, globals) => {
   const ctx = openContext(globals);
@@ -46,5 +43,77 @@ export const settleCommand: Action = async (_args, options, globals) => {
 };
 
 export const claimCommand = unavailable("claim");
-export const refundCommand = unavailable("refund");
-export const withdrawCommand = unavailable("withdraw");
+/** Sends one channel transaction (refund or withdraw) and prints what moved. */
+async function channelTx(
+  args: string[],
+  options: Record<string, unknown>,
+  globals: Parameters<Action>[2],
+  send: (
+    escrow: Contract,
+    row: Awaited<ReturnType<typeof findChannel>>,
+    amount: bigint,
+  ) => Promise<{ hash: string }>,
+  verb: string,
+): Promise<void> {
+  const ctx = openContext(globals);
+  try {
+    const channelId = parseBytes32(args[0]);
+    const requested = options.amount !== undefined ? parseTokenAmount(String(options.amount)) : undefined;
+    const signer = signerOf(ctx);
+    const escrow = new Contract(need(deploymentOf(ctx), "escrow"), ESCROW_ABI, signer);
+    const row = await findChannel(escrow, channelId);
+    const unclaimed = row.balance - row.totalClaimed;
+    const amount =
+      verb === "withdrawn"
+        ? row.pendingWithdrawal < unclaimed
+          ? row.pendingWithdrawal
+          : unclaimed
+        : (requested ?? unclaimed);
+    const tx = await send(escrow, row, amount);
+    const receipt = await (tx as unknown as { wait(): Promise<{ hash: string }> }).wait();
+    emit(globals.json, { channelId, action: verb, amount, transaction: receipt.hash }, () =>
+      keyValues([
+        [verb, formatToken(amount)],
+        ["channel", channelId],
+        ["transaction", receipt.hash],
+      ]),
+    );
+  } finally {
+    ctx.provider.destroy();
+  }
+}
+
+export const refundCommand: Action = (args, options, globals) =>
+  channelTx(args, options, globals, (escrow, row, amount) => escrow.refund(row.config, amount), "refunded");
+
+export const withdrawCommand: Action = async (args, options, globals) => {
+  if (!options.finalize) {
+    return channelTx(
+      args,
+      options,
+      globals,
+      (escrow, row, amount) => escrow.initiateWithdraw(row.config, amount),
+      "withdrawal started",
+    );
+  }
+  return channelTx(
+    args,
+    options,
+    globals,
+    async (escrow, row) => {
+      if (row.pendingWithdrawal === 0n) {
+        throw new CliError(
+          "There is no pending withdrawal on this channel: run `z402 withdraw` without --finalize first",
+        );
+      }
+      const now = await chainTime(escrow.runner!.provider!);
+      if (now < row.withdrawReadyAt) {
+        throw new CliError(
+          `The withdrawal is ready at ${new Date(row.withdrawReadyAt * 1000).toISOString()}, not yet`,
+        );
+      }
+      return escrow.finalizeWithdraw(row.config);
+    },
+    "withdrawn",
+  );
+};
