@@ -4,6 +4,9 @@
  * (ethers, fetch, the SDK's typed errors, commander) to that sentence.
  */
 
+import { Interface } from "ethers";
+import { ESCROW_ABI } from "./abi";
+
 /** Exit codes: 1 for a failed operation, 2 for bad input. */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -76,12 +79,31 @@ const REVERTS: Record<string, string> = {
   EscrowZeroAmount: "Nothing to do: the amount is zero",
 };
 
+const KNOWN_ERRORS = new Interface(ESCROW_ABI);
+
+/** Decodes revert data against the custom errors the CLI knows. */
+function decodeRevert(data: unknown): { name: string; args: unknown[] } | undefined {
+  if (typeof data !== "string" || !/^0x[0-9a-f]{8}/i.test(data)) return undefined;
+  try {
+    const parsed = KNOWN_ERRORS.parseError(data);
+    return parsed ? { name: parsed.name, args: [...parsed.args] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const NO_GAS = /doesn't have enough funds|insufficient funds for gas|insufficient funds for intrinsic/i;
+
 function fromEthers(e: Loose): string | undefined {
+  if (typeof e.message === "string" && NO_GAS.test(e.message)) {
+    return "Insufficient funds: the account does not hold enough ETH to pay for gas";
+  }
   switch (e.code) {
     case "INSUFFICIENT_FUNDS":
       return "Insufficient funds: the account does not hold enough ETH to pay for gas";
     case "CALL_EXCEPTION": {
-      const revert = e.revert as { name?: string; args?: unknown[] } | null | undefined;
+      const revert =
+        (e.revert as { name?: string; args?: unknown[] } | null | undefined) ?? decodeRevert(e.data);
       if (revert?.name && REVERTS[revert.name]) return REVERTS[revert.name];
       if (revert?.name)
         return `The transaction reverted with ${revert.name}(${(revert.args ?? []).join(", ")})`;
