@@ -6,6 +6,7 @@ import { FetchRequest, JsonRpcProvider, Network, Wallet } from "ethers";
 import { UsageError } from "./errors";
 import { parsePrivateKey, parseUrl } from "./parse";
 import { loadDeployment, type Deployment } from "./deployment";
+import { BASE, BASE_SEPOLIA, CHAIN_PRESETS, LOCAL } from "../networks/presets";
 
 export interface GlobalOptions {
   network?: string;
@@ -21,19 +22,21 @@ export interface NetworkChoice {
   rpcUrl?: string;
 }
 
-/** Networks the CLI knows by name; any other chain is reached with `--rpc` (its chain id is read from it). */
+/** The networks the CLI knows (the SDK's chain presets), by short name; RPC URLs from the environment. */
 const NETWORKS: Record<string, NetworkChoice> = {
-  local: { name: "local", chainId: 31337, rpcUrl: "http://127.0.0.1:8545" },
-  "base-sepolia": { name: "base-sepolia", chainId: 84532, rpcUrl: process.env.BASE_SEPOLIA_RPC_URL },
-  base: { name: "base", chainId: 8453, rpcUrl: process.env.BASE_RPC_URL },
+  local: { name: "local", chainId: LOCAL.chainId, rpcUrl: "http://127.0.0.1:8545" },
+  "base-sepolia": {
+    name: "base-sepolia",
+    chainId: BASE_SEPOLIA.chainId,
+    rpcUrl: process.env.BASE_SEPOLIA_RPC_URL,
+  },
+  base: { name: "base", chainId: BASE.chainId, rpcUrl: process.env.BASE_RPC_URL },
 };
 const ALIASES: Record<string, string> = {
   localhost: "local",
   hardhat: "local",
-  "eip155:31337": "local",
   baseSepolia: "base-sepolia",
-  "eip155:84532": "base-sepolia",
-  "eip155:8453": "base",
+  ...Object.fromEntries(CHAIN_PRESETS.map((p) => [p.network, p.v1Name ?? "local"])),
 };
 
 export const NETWORK_NAMES = Object.keys(NETWORKS);

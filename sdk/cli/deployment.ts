@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isAddress } from "ethers";
+import { parseDeployments } from "../networks/deployments";
 import { CliError } from "./errors";
 
 export interface Deployment {
@@ -22,14 +22,17 @@ export interface Deployment {
   token?: string;
 }
 
-function flatten(record: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  const source = (record as { contracts?: unknown })?.contracts ?? record;
-  if (!source || typeof source !== "object") return out;
-  for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
-    const address = typeof value === "string" ? value : (value as { address?: unknown })?.address;
-    if (typeof address === "string" && isAddress(address)) out[name.split("#").pop()!] = address;
+function flatten(record: unknown, chainId: number, where: string): Record<string, string> {
+  let parsed;
+  try {
+    parsed = parseDeployments(record, chainId);
+  } catch (err) {
+    const short =
+      (err as { shortMessage?: string }).shortMessage ?? "it does not match the deployments format";
+    throw new CliError(`The deployment record ${where} is unusable: ${short}`, 1, { cause: err });
   }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed.contracts)) out[name.split("#").pop()!] = value.address;
   return out;
 }
 
@@ -71,7 +74,7 @@ export function loadDeployment(chainId: number, file?: string): Deployment {
   } catch {
     throw new CliError(`The deployment record ${where} is not valid JSON`);
   }
-  return deploymentFrom(chainId, where, flatten(record));
+  return deploymentFrom(chainId, where, flatten(record, chainId, where));
 }
 
 /** The address of one contract, or a sentence saying it is not deployed. */

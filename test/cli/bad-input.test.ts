@@ -55,7 +55,10 @@ describe("z402 CLI: bad input", function () {
     const dir = await import("node:os").then((os) => os.tmpdir());
     const file = `${dir}/z402-cli-down.json`;
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(file, JSON.stringify({ contracts: { escrow: { address: `0x${"11".repeat(20)}` } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ chainId: 31337, contracts: { escrow: { address: `0x${"11".repeat(20)}` } } }),
+    );
     const r = await z402(["channels", "--key", KEY, "--rpc", DOWN, "--deployment", file]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/Cannot reach 127\.0\.0\.1:9 \(connection refused\): is it running\?/);
