@@ -85,3 +85,20 @@ export function formatToken(amount: bigint, symbol = "USDC"): string {
     .replace(/0+$/, "");
   return `${neg ? "-" : ""}${whole}${frac ? `.${frac}` : ""} ${symbol}`;
 }
+
+/** Fails with one sentence when `host:port` is taken (port 0 is always free). */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const net = await import("node:net");
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new UsageError(`Port ${port} on ${host} is already in use: pick another with --port`)
+          : err,
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import hre from "hardhat";
-import { isOneSentence, z402 } from "./support/cli";
+import { isOneSentence, z402, z402Service } from "./support/cli";
 import { startEscrowWorld, type EscrowWorld } from "./support/escrow-world";
 
 describe("z402 CLI: escrow commands against a local chain", function () {
@@ -102,5 +102,60 @@ describe("z402 CLI: escrow commands against a local chain", function () {
     const r = await cli(["refund", `0x${"ab".repeat(32)}`, "--key", w.receiver.privateKey]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/No channel 0xabab.* on this escrow\./);
+  });
+});
+
+describe("z402 facilitator", function () {
+  let w: EscrowWorld;
+  before(async function () {
+    w = await startEscrowWorld();
+  });
+  after(async function () {
+    await w?.close();
+  });
+
+  it("serves GET /supported for exact and batch-settlement on the chain, and stops on SIGINT", async function () {
+    const svc = await z402Service([
+      "facilitator",
+      "--port",
+      "0",
+      "--rpc",
+      w.chain.url,
+      "--deployment",
+      w.deploymentFile,
+      "--key",
+      w.stranger.privateKey,
+    ]);
+    try {
+      const res = await fetch(`${svc.banner.url}/supported`);
+      const body = (await res.json()) as { kinds: Array<{ scheme: string; network: string }> };
+      const schemes = body.kinds.map((k) => `${k.scheme}@${k.network}`);
+      expect(schemes).to.include.members(["exact@eip155:31337", "batch-settlement@eip155:31337"]);
+    } finally {
+      expect(await svc.stop()).to.equal(0);
+    }
+  });
+
+  it("refuses a port that is already in use, in one sentence", async function () {
+    const net = await import("node:net");
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await z402([
+        "facilitator",
+        "--port",
+        String(port),
+        "--rpc",
+        w.chain.url,
+        "--key",
+        w.stranger.privateKey,
+      ]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+      expect(isOneSentence(r.stderr), r.stderr).to.equal(true);
+    } finally {
+      blocker.close();
+    }
   });
 });

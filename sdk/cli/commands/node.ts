@@ -5,7 +5,7 @@ import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
 import { loadHardhat } from "../hardhat-loader";
 import { deploySystem, startLocalChain } from "../local-chain";
 import { emit, keyValues } from "../output";
-import { parsePort } from "../parse";
+import { assertPortFree, parsePort } from "../parse";
 import type { Action } from "../program";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -22,6 +22,7 @@ export function devAccounts(n: number): Wallet[] {
 export const nodeCommand: Action = async (_args, options, globals) => {
   const port = parsePort(String(options.port));
   const host = String(options.host);
+  await assertPortFree(host, port);
   const hre = loadHardhat("hardhat");
   const chain = await startLocalChain(hre, { host, port });
   const contracts = await deploySystem(hre);

@@ -3,7 +3,7 @@
  * for dist/cli.js), into cache/, so each spawn costs a plain `node` start rather than a TypeScript compile.
  */
 import { buildSync } from "esbuild";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(__dirname, "../../..");
@@ -59,4 +59,40 @@ export function z402(
 export function isOneSentence(stderr: string): boolean {
   const lines = stderr.trim().split("\n");
   return lines.length === 1 && /^z402: [A-Z"`].*[.?]$/.test(lines[0]) && !/\n\s+at /.test(stderr);
+}
+
+/** Starts a long-running `z402` command (`--json` is added) and resolves with its JSON banner and a stop function. */
+export function z402Service(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ banner: Record<string, unknown>; stop(): Promise<number> }> {
+  const child = spawn(process.execPath, [cliBundle(), ...args, "--json"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
+  let out = "";
+  let err = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${err}`)), 60_000);
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      try {
+        const banner = JSON.parse(out);
+        clearTimeout(timer);
+        resolve({
+          banner,
+          stop: () =>
+            new Promise((done) => {
+              child.removeAllListeners("exit");
+              child.once("exit", (code) => done(code ?? 1));
+              child.kill("SIGINT");
+            }),
+        });
+      } catch {
+        // not complete yet
+      }
+    });
+  });
 }
