@@ -228,9 +228,27 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     });
   }
 
+  /** Offers seen per method + URL (without query): later requests pay up front, with no 402 round trip. */
+  const known = new Map<string, { offer: Offer; resource: unknown }>();
+
+  const pay = (url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) =>
+    offer.scheme === "batch-settlement"
+      ? payBatch(url, init, offer, resource)
+      : payExact(url, init, offer, resource);
+
   return async function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const first = await fetchImpl(url, init);
+    const parsed = new URL(url);
+    const key = `${init?.method ?? "GET"} ${parsed.origin}${parsed.pathname}`;
+    const cached = known.get(key);
+    let first: Response | undefined;
+    if (cached) {
+      const res = await pay(url, init, cached.offer, cached.resource);
+      if (res.status !== 402) return res;
+      known.delete(key);
+      first = res;
+    }
+    first ??= await fetchImpl(url, init);
     if (first.status !== 402) return first;
     const body = await first.text();
     const required = paymentRequiredOf(first.headers, body);
@@ -238,9 +256,15 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     const batch = options.exactOnly
       ? undefined
       : required.accepts.find((o) => o.scheme === "batch-settlement");
-    if (batch) return payBatch(url, init, batch, required.resource);
-    const exact = required.accepts.find((o) => o.scheme === "exact");
-    if (exact) return payExact(url, init, exact, required.resource);
-    return new Response(body, { status: 402, headers: first.headers });
+    const offer = batch ?? required.accepts.find((o) => o.scheme === "exact");
+    if (!offer) return new Response(body, { status: 402, headers: first.headers });
+    const res = await pay(url, init, offer, required.resource);
+    if (res.status !== 402 && offer.scheme === "batch-settlement") {
+      const clean = { ...offer, extra: { ...offer.extra } };
+      delete clean.extra.channelState;
+      delete clean.extra.voucherState;
+      known.set(key, { offer: clean, resource: required.resource });
+    }
+    return res;
   };
 }

@@ -11,8 +11,7 @@ import type { PaymentRequiredV1Wire } from "./convert";
 export const MAX_BODY_BYTES = 65536;
 
 export type DecodedPaymentRequired =
-  | { version: 2; paymentRequired: PaymentRequired }
-  | { version: 1; paymentRequired: PaymentRequiredV1Wire };
+  { version: 2; paymentRequired: PaymentRequired } | { version: 1; paymentRequired: PaymentRequiredV1Wire };
 
 /** Parses a 402 body (text or already-parsed JSON) into a v1 or v2 payment-required object. */
 export function decodePaymentRequiredBody(body: string | unknown): DecodedPaymentRequired {
@@ -30,10 +29,16 @@ export function decodePaymentRequiredBody(body: string | unknown): DecodedPaymen
     throw new DecodeError(X402_REASONS.invalidPayload, "402 body is not a JSON object");
   }
   if (obj.x402Version === 1) {
-    return { version: 1, paymentRequired: parseOrThrow(PaymentRequiredV1Schema, obj, "402 body") as PaymentRequiredV1Wire };
+    return {
+      version: 1,
+      paymentRequired: parseOrThrow(PaymentRequiredV1Schema, obj, "402 body") as PaymentRequiredV1Wire,
+    };
   }
   if (obj.x402Version === 2) {
-    return { version: 2, paymentRequired: parseOrThrow(PaymentRequiredSchema, obj, "402 body") as PaymentRequired };
+    return {
+      version: 2,
+      paymentRequired: parseOrThrow(PaymentRequiredSchema, obj, "402 body") as PaymentRequired,
+    };
   }
   throw new DecodeError(X402_REASONS.invalidX402Version, "402 body has an unsupported x402Version");
 }

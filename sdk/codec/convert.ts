@@ -21,13 +21,18 @@ export type PaymentRequiredV1Wire = { x402Version: 1; error: string; accepts: Pa
 function v1Network(network: string): string {
   const name = caip2ToV1Name(network);
   if (!name) {
-    throw new DecodeError(X402_REASONS.invalidNetwork, "network has no x402 v1 name", { details: { network } });
+    throw new DecodeError(X402_REASONS.invalidNetwork, "network has no x402 v1 name", {
+      details: { network },
+    });
   }
   return name;
 }
 
 /** v2 requirements + resource → v1 requirements. Throws `invalid_network` for chains v1 cannot name. */
-export function requirementsToV1(req: PaymentRequirements, resource: ResourceInfo): PaymentRequirementsV1Wire {
+export function requirementsToV1(
+  req: PaymentRequirements,
+  resource: ResourceInfo,
+): PaymentRequirementsV1Wire {
   return {
     scheme: req.scheme,
     network: v1Network(req.network),
@@ -74,7 +79,10 @@ export function paymentRequiredToV1(value: PaymentRequired): PaymentRequiredV1Wi
  * A v1 payment lifted to v2 given the requirement it pays (v1 payloads do not carry it): the network must map to
  * the requirement's network.
  */
-export function paymentPayloadFromV1(payment: PaymentPayloadV1Wire, accepted: PaymentRequirements): PaymentPayload {
+export function paymentPayloadFromV1(
+  payment: PaymentPayloadV1Wire,
+  accepted: PaymentRequirements,
+): PaymentPayload {
   const network = v1NameToCaip2(payment.network);
   if (network !== accepted.network || payment.scheme !== accepted.scheme) {
     throw new DecodeError(X402_REASONS.invalidPayload, "v1 payment does not match the requirement", {

@@ -1,10 +1,5 @@
 /** Header names and the encode/decode of every x402 header, v2 and v1. */
-import type {
-  PaymentPayload,
-  PaymentPayloadV1,
-  PaymentRequired,
-  SettleResponse,
-} from "../types/x402";
+import type { PaymentPayload, PaymentPayloadV1, PaymentRequired, SettleResponse } from "../types/x402";
 import { DecodeError } from "../errors/classes";
 import { X402_REASONS } from "../errors/reasons";
 import { parseOrThrow } from "../schemas/parse";
@@ -26,7 +21,11 @@ export const HEADERS = Object.freeze({
 });
 
 /** Headers a browser must be allowed to read on 402 and paid responses. */
-export const EXPOSED_HEADERS = [HEADERS.paymentRequired, HEADERS.paymentResponse, HEADERS.xPaymentResponse] as const;
+export const EXPOSED_HEADERS = [
+  HEADERS.paymentRequired,
+  HEADERS.paymentResponse,
+  HEADERS.xPaymentResponse,
+] as const;
 
 function decodeHeaderJson(value: string, what: string, maxLength: number): Record<string, unknown> {
   return parseJsonObject(decodeBase64Utf8(value, maxLength), what);
@@ -35,7 +34,9 @@ function decodeHeaderJson(value: string, what: string, maxLength: number): Recor
 function requireVersion(obj: Record<string, unknown>, expected: 1 | 2, what: string): void {
   if (obj.x402Version !== expected) {
     throw new DecodeError(X402_REASONS.invalidX402Version, `${what} has an unsupported x402Version`, {
-      details: { x402Version: typeof obj.x402Version === "number" ? obj.x402Version : String(obj.x402Version) },
+      details: {
+        x402Version: typeof obj.x402Version === "number" ? obj.x402Version : String(obj.x402Version),
+      },
     });
   }
 }
@@ -88,7 +89,8 @@ export function decodePaymentResponseHeader(value: string, maxLength = MAX_HEADE
 }
 
 /** A decoded payment from either header, tagged with its version. */
-export type DecodedPayment = { version: 2; payload: PaymentPayload } | { version: 1; payload: PaymentPayloadV1Wire };
+export type DecodedPayment =
+  { version: 2; payload: PaymentPayload } | { version: 1; payload: PaymentPayloadV1Wire };
 
 /** Looks a header up case-insensitively in a plain record or a `Headers`-like object. */
 export function getHeader(

@@ -1,5 +1,9 @@
 /** Decoding of scheme payloads and `extra` objects inside an already-decoded envelope. */
-import type { BatchSettlementPayload, BatchSettlementRequirementsExtra, BatchSettlementResponseExtra } from "../types/batch-settlement";
+import type {
+  BatchSettlementPayload,
+  BatchSettlementRequirementsExtra,
+  BatchSettlementResponseExtra,
+} from "../types/batch-settlement";
 import type { ExactEvmPayload } from "../types/exact";
 import { X402_REASONS } from "../errors/reasons";
 import { parseOrThrow } from "../schemas/parse";

@@ -24,7 +24,12 @@ export function voucherDigest(domain: Eip712Domain, channelId: Hex, maxClaimable
   return bytesToHex(typedDataDigest(hashDomain(domain), hashVoucher(channelId, maxClaimableAmount)));
 }
 
-export function refundDigest(domain: Eip712Domain, channelId: Hex, nonce: BigNumberish, amount: BigNumberish): Hex {
+export function refundDigest(
+  domain: Eip712Domain,
+  channelId: Hex,
+  nonce: BigNumberish,
+  amount: BigNumberish,
+): Hex {
   return bytesToHex(typedDataDigest(hashDomain(domain), hashRefund(channelId, nonce, amount)));
 }
 

@@ -23,7 +23,9 @@ import {
 export type BigNumberish = bigint | number | string;
 
 function fail(what: string, value: unknown): never {
-  throw new ConfigError(X402_REASONS.invalidPayload, `${what} is out of range`, { details: { value: String(value) } });
+  throw new ConfigError(X402_REASONS.invalidPayload, `${what} is out of range`, {
+    details: { value: String(value) },
+  });
 }
 
 /** Converts and range-checks an unsigned integer of `bits` bits. */
@@ -41,7 +43,12 @@ export function toUint(value: BigNumberish, bits: number, what = "value"): bigin
 }
 
 function bytes32(value: Hex | Uint8Array, what: string): Uint8Array {
-  const b = typeof value === "string" ? (/^0x[0-9a-fA-F]{64}$/.test(value) ? hexToBytes(value) : fail(what, value)) : value;
+  const b =
+    typeof value === "string"
+      ? /^0x[0-9a-fA-F]{64}$/.test(value)
+        ? hexToBytes(value)
+        : fail(what, value)
+      : value;
   if (b.length !== 32) fail(what, bytesToHex(b));
   return b;
 }
@@ -131,7 +138,11 @@ export function hashVoucher(channelId: Hex | Uint8Array, maxClaimableAmount: Big
 }
 
 /** Struct hash of a `Refund`. */
-export function hashRefund(channelId: Hex | Uint8Array, nonce: BigNumberish, amount: BigNumberish): Uint8Array {
+export function hashRefund(
+  channelId: Hex | Uint8Array,
+  nonce: BigNumberish,
+  amount: BigNumberish,
+): Uint8Array {
   return new Words(4)
     .bytes32(REFUND_TYPEHASH)
     .bytes32(bytes32(channelId, "channelId"))

@@ -11,7 +11,8 @@ export const CHANNEL_CONFIG_TYPE =
   "ChannelConfig(address payer,address payerAuthorizer,address receiver,address receiverAuthorizer,address token,uint40 withdrawDelay,bytes32 salt)" as const;
 export const VOUCHER_TYPE = "Voucher(bytes32 channelId,uint128 maxClaimableAmount)" as const;
 export const REFUND_TYPE = "Refund(bytes32 channelId,uint256 nonce,uint128 amount)" as const;
-export const CLAIM_ENTRY_TYPE = "ClaimEntry(bytes32 channelId,uint128 maxClaimableAmount,uint128 totalClaimed)" as const;
+export const CLAIM_ENTRY_TYPE =
+  "ClaimEntry(bytes32 channelId,uint128 maxClaimableAmount,uint128 totalClaimed)" as const;
 export const CLAIM_BATCH_TYPE = `ClaimBatch(ClaimEntry[] claims)${CLAIM_ENTRY_TYPE}` as const;
 export const TRANSFER_WITH_AUTHORIZATION_TYPE =
   "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)" as const;

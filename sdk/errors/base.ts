@@ -18,7 +18,11 @@ export class BaseError<C extends string = string> extends Error {
   override readonly cause: unknown;
 
   constructor(code: C, shortMessage: string, options: BaseErrorOptions = {}) {
-    super(options.details ? `${shortMessage} (${code}) ${safeJson(options.details)}` : `${shortMessage} (${code})`);
+    super(
+      options.details
+        ? `${shortMessage} (${code}) ${safeJson(options.details)}`
+        : `${shortMessage} (${code})`,
+    );
     this.code = code;
     this.shortMessage = shortMessage;
     this.details = options.details ?? {};
@@ -27,15 +31,19 @@ export class BaseError<C extends string = string> extends Error {
 
   /** Follows the `cause` chain; returns the first error `fn` accepts, or the deepest one when `fn` is omitted. */
   walk(fn?: (err: unknown) => boolean): unknown {
-    let current: unknown = this;
-    for (let depth = 0; depth < 32; depth++) {
-      if (fn?.(current)) return current;
-      const next = (current as { cause?: unknown } | null)?.cause;
-      if (next === undefined || next === null) return fn ? undefined : current;
-      current = next;
-    }
-    return fn ? undefined : current;
+    return walkCauses(this, fn);
   }
+}
+
+function walkCauses(start: unknown, fn?: (err: unknown) => boolean): unknown {
+  let current: unknown = start;
+  for (let depth = 0; depth < 32; depth++) {
+    if (fn?.(current)) return current;
+    const next = (current as { cause?: unknown } | null)?.cause;
+    if (next === undefined || next === null) return fn ? undefined : current;
+    current = next;
+  }
+  return fn ? undefined : current;
 }
 
 function safeJson(value: unknown): string {

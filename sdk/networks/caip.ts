@@ -31,7 +31,9 @@ export const V1_NETWORK_CHAIN_IDS: Readonly<Record<string, number>> = Object.fre
   flare: 14,
 });
 
-const V1_NAME_BY_CHAIN_ID = new Map<number, string>(Object.entries(V1_NETWORK_CHAIN_IDS).map(([n, id]) => [id, n]));
+const V1_NAME_BY_CHAIN_ID = new Map<number, string>(
+  Object.entries(V1_NETWORK_CHAIN_IDS).map(([n, id]) => [id, n]),
+);
 const EIP155_RE = /^eip155:(0|[1-9][0-9]{0,15})$/;
 
 /** `eip155:<chainId>` for a chain id. */
@@ -65,7 +67,9 @@ export function isEvmCaip2(network: string): boolean {
 export function v1NameToCaip2(name: string): Caip2 {
   const id = V1_NETWORK_CHAIN_IDS[name];
   if (id === undefined || !Object.prototype.hasOwnProperty.call(V1_NETWORK_CHAIN_IDS, name)) {
-    throw new DecodeError(X402_REASONS.invalidNetwork, "unknown x402 v1 network name", { details: { network: name } });
+    throw new DecodeError(X402_REASONS.invalidNetwork, "unknown x402 v1 network name", {
+      details: { network: name },
+    });
   }
   return `eip155:${id}`;
 }

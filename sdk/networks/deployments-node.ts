@@ -6,9 +6,14 @@ import { Z402_REASONS } from "../errors/reasons";
 import { parseDeployments, type Deployments } from "./deployments";
 
 /** Loads and validates `<dir>/<chainId>.json` (`dir` defaults to `./deployments` under the working directory). */
-export async function loadDeployments(chainId: number, dir = join(process.cwd(), "deployments")): Promise<Deployments> {
+export async function loadDeployments(
+  chainId: number,
+  dir = join(process.cwd(), "deployments"),
+): Promise<Deployments> {
   if (!Number.isSafeInteger(chainId) || chainId <= 0) {
-    throw new ConfigError(Z402_REASONS.unknownChain, "chain id must be a positive integer", { details: { chainId } });
+    throw new ConfigError(Z402_REASONS.unknownChain, "chain id must be a positive integer", {
+      details: { chainId },
+    });
   }
   const file = join(dir, `${chainId}.json`);
   let text: string;
@@ -24,7 +29,10 @@ export async function loadDeployments(chainId: number, dir = join(process.cwd(),
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError(Z402_REASONS.deploymentsInvalid, "deployments file is not JSON", { cause, details: { file } });
+    throw new ConfigError(Z402_REASONS.deploymentsInvalid, "deployments file is not JSON", {
+      cause,
+      details: { file },
+    });
   }
   return parseDeployments(json, chainId);
 }

@@ -72,6 +72,7 @@ export function findChainPreset(chainId: number): ChainPreset | undefined {
 /** The preset for a chain id; throws `ConfigError(z402_unknown_chain)` when there is none. */
 export function getChainPreset(chainId: number): ChainPreset {
   const preset = findChainPreset(chainId);
-  if (!preset) throw new ConfigError(Z402_REASONS.unknownChain, "no preset for this chain", { details: { chainId } });
+  if (!preset)
+    throw new ConfigError(Z402_REASONS.unknownChain, "no preset for this chain", { details: { chainId } });
   return preset;
 }

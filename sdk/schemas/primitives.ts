@@ -17,11 +17,16 @@ export const MAX_UINT256 = (1n << 256n) - 1n;
 export function uintString(bits: 40 | 64 | 128 | 256) {
   const max = (1n << BigInt(bits)) - 1n;
   const maxDigits = max.toString().length;
-  return z
-    .string()
-    .max(maxDigits, { message: `at most ${maxDigits} digits` })
-    .regex(DECIMAL_RE, { message: "expected a decimal string without sign, exponent or leading zeros" })
-    .refine((v) => BigInt(v) <= max, { message: `exceeds uint${bits}` });
+  return (
+    z
+      .string()
+      .max(maxDigits, { message: `at most ${maxDigits} digits` })
+      .regex(DECIMAL_RE, { message: "expected a decimal string without sign, exponent or leading zeros" })
+      // zod runs every check even after one fails: re-test the format so BigInt only ever sees plain digits.
+      .refine((v) => v.length <= maxDigits && DECIMAL_RE.test(v) && BigInt(v) <= max, {
+        message: `exceeds uint${bits}`,
+      })
+  );
 }
 
 export const uint128String = uintString(128);
@@ -30,7 +35,9 @@ export const uint256String = uintString(256);
 /** 0x + 40 hex digits; mixed case must be the EIP-55 checksum. */
 export const addressSchema = z
   .string()
-  .refine(isAddressAccepted, { message: "expected an address (0x + 40 hex digits, valid EIP-55 checksum if mixed case)" })
+  .refine(isAddressAccepted, {
+    message: "expected an address (0x + 40 hex digits, valid EIP-55 checksum if mixed case)",
+  })
   .transform((v) => v as `0x${string}`);
 
 /** 0x + 64 hex digits. */
@@ -52,7 +59,10 @@ export const caip2Schema = z
   .regex(CAIP2_RE, { message: "expected a CAIP-2 network id such as eip155:8453" })
   .transform((v) => v as `${string}:${string}`);
 
-export const v1NetworkSchema = z.string().max(64).regex(V1_NETWORK_RE, { message: "expected an x402 v1 network name" });
+export const v1NetworkSchema = z
+  .string()
+  .max(64)
+  .regex(V1_NETWORK_RE, { message: "expected an x402 v1 network name" });
 
 /** A scheme name: lower-case words joined by dashes. */
 export const schemeSchema = z.string().max(64).regex(V1_NETWORK_RE, { message: "expected a scheme name" });

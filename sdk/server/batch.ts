@@ -2,16 +2,12 @@ import { getAddress } from "ethers";
 import type { ChannelRecord } from "../store/types";
 import { emptyRecord } from "../store/types";
 import type { ChainChannel } from "./chain";
-import {
-  channelIdOf,
-  collectorData,
-  depositNonce,
-  eip3009Digest,
-  escrowDomain,
-  recoverSigner,
-  VoucherHasher,
-  type ChannelConfigWire,
-} from "./crypto";
+import { collectorData, depositNonce, eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
+import { BaseError } from "../errors/base";
+import type { ChannelConfig } from "../types/batch-settlement";
+import { VoucherVerifier } from "../verify/voucher-verifier";
+import { loadNativeBackend } from "../verify/native";
+import type { Address } from "../utils/address";
 import { batchPayloadSchema, parseWith } from "./decode";
 import type { PaywallOptions } from "./options";
 import { PaymentRefusal, REASONS } from "./reasons";
@@ -35,8 +31,7 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The escrow-scheme half of the paywall: deposits, vouchers, reservations and commits. */
 export class BatchScheme {
-  private readonly hasher: VoucherHasher;
-  private readonly domain;
+  private verifier: VoucherVerifier;
   private readonly locks = new ChannelLocks();
   private readonly deposits = new Map<string, Promise<void>>();
   private readonly provisional = new Map<string, bigint>();
@@ -45,9 +40,23 @@ export class BatchScheme {
   readonly instance: string;
 
   constructor(private readonly opts: PaywallOptions) {
-    this.domain = escrowDomain(opts.chain.chainId, opts.chain.escrow);
-    this.hasher = new VoucherHasher(this.domain);
+    this.verifier = this.makeVerifier();
     this.instance = opts.instanceId ?? Math.random().toString(36).slice(2, 10);
+  }
+
+  private makeVerifier(backend?: VoucherVerifier["backend"]): VoucherVerifier {
+    const escrow = this.opts.chain.escrow as Address;
+    return new VoucherVerifier({
+      chainId: Number(this.opts.chain.chainId),
+      escrow,
+      ...(backend ? { backend } : {}),
+    });
+  }
+
+  /** Switches voucher recovery to native libsecp256k1 when its binding is installed. */
+  async init(): Promise<void> {
+    const native = await loadNativeBackend();
+    if (native) this.verifier = this.makeVerifier(native);
   }
 
   /** Steps 1–5 of the server rules; resolves with the channel reserved and the voucher persisted. */
@@ -67,16 +76,15 @@ export class BatchScheme {
     if (config.withdrawDelay !== this.opts.withdrawDelay)
       throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
     if (/^0x0{40}$/.test(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
-    const channelId = channelIdOf(this.domain, config).toLowerCase();
-    if (payload.voucher.channelId.toLowerCase() !== channelId)
-      throw new PaymentRefusal(REASONS.bsChannelIdMismatch);
+    let channelId: string;
+    try {
+      const ctx = this.verifier.verifyVoucher(config as ChannelConfig, payload.voucher as never);
+      channelId = ctx.channelId.toLowerCase();
+    } catch (err) {
+      if (err instanceof BaseError) throw new PaymentRefusal(err.code);
+      throw err;
+    }
     const max = BigInt(payload.voucher.maxClaimableAmount);
-    const signer = recoverSigner(
-      this.hasher.digest(channelId, max),
-      payload.voucher.signature,
-      REASONS.bsVoucherSignature,
-    );
-    if (!same(signer, config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsVoucherSignature);
     if (payload.type === "deposit") await this.deposit(config, channelId, payload.deposit);
 
     const release = await this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);

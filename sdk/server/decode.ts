@@ -14,17 +14,28 @@ const uintString = (max: bigint) =>
     .refine((s) => BigInt(s) <= max, "out of range");
 export const uint128 = uintString(MAX_UINT128);
 export const uint256 = uintString(MAX_UINT256);
+const checksummed = new Set<string>();
+/** Mixed-case addresses must carry a valid EIP-55 checksum (results memoized: the hot path sees few addresses). */
+function validChecksum(a: string): boolean {
+  const body = a.slice(2);
+  if (body === body.toLowerCase() || body === body.toUpperCase()) return true;
+  if (checksummed.has(a)) return true;
+  let ok = false;
+  try {
+    ok = getAddress(a) === a;
+  } catch {
+    ok = false;
+  }
+  if (ok) {
+    if (checksummed.size > 100_000) checksummed.clear();
+    checksummed.add(a);
+  }
+  return ok;
+}
 export const address = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/)
-  .refine((a) => {
-    if (a.slice(2) === a.slice(2).toLowerCase() || a.slice(2) === a.slice(2).toUpperCase()) return true;
-    try {
-      return getAddress(a) === a;
-    } catch {
-      return false;
-    }
-  }, "bad checksum");
+  .refine(validChecksum, "bad checksum");
 export const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 export const signature = z.string().regex(/^0x([0-9a-fA-F]{2})+$/);
 const network = z.string().regex(/^[a-z0-9-]{3,8}:[-_a-zA-Z0-9]{1,32}$/);

@@ -39,6 +39,7 @@ export class Paywall {
 
   /** Frees this instance's stale reservations (after a restart). Call once before serving. */
   async start(): Promise<void> {
+    await this.batch.init();
     await this.options.store.clearLocks(this.batch.instance);
   }
 

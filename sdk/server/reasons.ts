@@ -52,7 +52,7 @@ export type Reason = (typeof REASONS)[keyof typeof REASONS];
 export class PaymentRefusal extends Error {
   override name = "PaymentRefusal";
   constructor(
-    readonly reason: Reason,
+    readonly reason: Reason | (string & {}),
     readonly status: 400 | 402 | 409 | 503 = 402,
     readonly extra?: Record<string, unknown>,
   ) {

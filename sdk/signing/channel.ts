@@ -31,9 +31,13 @@ export interface ChannelConfigInput {
 export function buildChannelConfig(input: ChannelConfigInput): ChannelConfig {
   const d = input.withdrawDelay;
   if (!Number.isInteger(d) || d < MIN_WITHDRAW_DELAY || d > MAX_WITHDRAW_DELAY) {
-    throw new PaymentError(X402_REASONS.bsWithdrawDelayOutOfRange, "withdrawDelay must be between 15 minutes and 30 days", {
-      details: { withdrawDelay: d },
-    });
+    throw new PaymentError(
+      X402_REASONS.bsWithdrawDelayOutOfRange,
+      "withdrawDelay must be between 15 minutes and 30 days",
+      {
+        details: { withdrawDelay: d },
+      },
+    );
   }
   return {
     payer: toChecksumAddress(input.payer),

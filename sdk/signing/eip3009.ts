@@ -53,8 +53,12 @@ export async function signTransferWithAuthorization(
   input: AuthorizationInput,
 ): Promise<{ authorization: Eip3009Authorization; signature: Hex }> {
   const authorization = normalize(input);
-  const signature = await signTyped(signer, domain, transferWithAuthorizationTypes, { ...authorization }, () =>
-    typedDataDigest(hashDomain(domain), hashTransferWithAuthorization(authorization)),
+  const signature = await signTyped(
+    signer,
+    domain,
+    transferWithAuthorizationTypes,
+    { ...authorization },
+    () => typedDataDigest(hashDomain(domain), hashTransferWithAuthorization(authorization)),
   );
   return { authorization, signature };
 }

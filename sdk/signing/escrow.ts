@@ -22,8 +22,12 @@ export async function signVoucher(
   maxClaimableAmount: BigNumberish,
 ): Promise<VoucherFields> {
   const amount = toUint(maxClaimableAmount, 128, "maxClaimableAmount");
-  const signature = await signTyped(signer, domain, voucherTypes, { channelId, maxClaimableAmount: amount }, () =>
-    typedDataDigest(hashDomain(domain), hashVoucher(channelId, amount)),
+  const signature = await signTyped(
+    signer,
+    domain,
+    voucherTypes,
+    { channelId, maxClaimableAmount: amount },
+    () => typedDataDigest(hashDomain(domain), hashVoucher(channelId, amount)),
   );
   return { channelId, maxClaimableAmount: amount.toString(), signature };
 }

@@ -3,3 +3,4 @@ export * from "./channel";
 export * from "./escrow";
 export * from "./eip3009";
 export { typedDataDigestOf } from "./typed-data";
+export * from "./packed-claims";

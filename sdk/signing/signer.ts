@@ -16,7 +16,11 @@ export type TypedDataFields = Record<string, ReadonlyArray<{ readonly name: stri
 /** The part of an ethers v6 `Signer` the SDK needs. */
 export interface TypedDataSigner {
   getAddress(): Promise<string>;
-  signTypedData(domain: Eip712Domain, types: TypedDataFields, value: Record<string, unknown>): Promise<string>;
+  signTypedData(
+    domain: Eip712Domain,
+    types: TypedDataFields,
+    value: Record<string, unknown>,
+  ): Promise<string>;
 }
 
 /** A signer that can also sign a 32-byte digest synchronously (the fast path). */
@@ -66,7 +70,11 @@ export class SessionSigner implements DigestSigner {
     return bytesToHex(out);
   }
 
-  async signTypedData(domain: Eip712Domain, types: TypedDataFields, value: Record<string, unknown>): Promise<string> {
+  async signTypedData(
+    domain: Eip712Domain,
+    types: TypedDataFields,
+    value: Record<string, unknown>,
+  ): Promise<string> {
     return this.signDigest(typedDataDigestOf(domain, types, value));
   }
 }
@@ -89,7 +97,9 @@ export async function signTyped(
 ): Promise<Hex> {
   let sig: string;
   try {
-    sig = isDigestSigner(signer) ? signer.signDigest(digest()) : await signer.signTypedData(domain, types, value);
+    sig = isDigestSigner(signer)
+      ? signer.signDigest(digest())
+      : await signer.signTypedData(domain, types, value);
   } catch (cause) {
     if (cause instanceof ConfigError) throw cause;
     throw new ConfigError(Z402_REASONS.signerFailed, "signer failed to sign typed data", { cause });

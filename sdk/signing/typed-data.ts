@@ -44,6 +44,10 @@ function structHash(types: Fields, value: Record<string, unknown>): Uint8Array {
 }
 
 /** EIP-712 digest of one of the known typed-data messages. */
-export function typedDataDigestOf(domain: Eip712Domain, types: Fields, value: Record<string, unknown>): Uint8Array {
+export function typedDataDigestOf(
+  domain: Eip712Domain,
+  types: Fields,
+  value: Record<string, unknown>,
+): Uint8Array {
   return typedDataDigest(hashDomain(domain), structHash(types, value));
 }

@@ -17,7 +17,8 @@ async function load(): Promise<RecoveryBackend | null> {
   try {
     // The compiled binding itself: the package's main entry silently falls back to a slow JS implementation.
     const mod = (await import(BINDING)) as unknown as NativeSecp256k1 & { default?: NativeSecp256k1 };
-    const lib: NativeSecp256k1 = typeof mod.ecdsaRecover === "function" ? mod : (mod.default as NativeSecp256k1);
+    const lib: NativeSecp256k1 =
+      typeof mod.ecdsaRecover === "function" ? mod : (mod.default as NativeSecp256k1);
     if (typeof lib?.ecdsaRecover !== "function") return null;
     return Object.freeze({
       name: "native" as const,

@@ -4,7 +4,7 @@ import { X402_REASONS, type ReasonCode } from "../errors/reasons";
 import { addressToBytes, publicKeyToAddress, publicKeyToAddressBytes, type Address } from "../utils/address";
 import { equalBytes, hexToBytes, type Hex } from "../utils/hex";
 import { nobleBackend, type RecoveryBackend } from "./backend";
-import { parseSignature } from "./signature";
+import { parseSignature } from "../utils/signature";
 
 function digestBytes(digest: Hex | Uint8Array): Uint8Array {
   const d = typeof digest === "string" ? hexToBytes(digest) : digest;

@@ -9,10 +9,17 @@ import { X402_REASONS } from "../errors/reasons";
 import type { ChannelConfig, VoucherFields } from "../types/batch-settlement";
 import { addressToBytes, publicKeyToAddressBytes, ZERO_ADDRESS, type Address } from "../utils/address";
 import { bytesToHex, equalBytes, type Hex } from "../utils/hex";
-import { hashChannelConfig, hashDomain, hashVoucher, toUint, typedDataDigest, type BigNumberish } from "../eip712/hash";
+import {
+  hashChannelConfig,
+  hashDomain,
+  hashVoucher,
+  toUint,
+  typedDataDigest,
+  type BigNumberish,
+} from "../eip712/hash";
 import { escrowDomain } from "../eip712/types";
 import { nobleBackend, type RecoveryBackend } from "./backend";
-import { parseSignature } from "./signature";
+import { parseSignature } from "../utils/signature";
 
 /** A channel prepared for verification. */
 export interface ChannelContext {
@@ -85,16 +92,23 @@ export class VoucherVerifier {
    * Verifies a voucher on a prepared channel: the id matches, the amount fits uint128, the signature is canonical
    * and low-s and recovers the channel's authorizer. Throws `PaymentError` / `SignatureError` with x402 reason codes.
    */
-  verify(ctx: ChannelContext, voucher: Pick<VoucherFields, "channelId" | "maxClaimableAmount" | "signature">): void {
+  verify(
+    ctx: ChannelContext,
+    voucher: Pick<VoucherFields, "channelId" | "maxClaimableAmount" | "signature">,
+  ): void {
     if (voucher.channelId.toLowerCase() !== ctx.channelId) {
       throw new PaymentError(X402_REASONS.bsChannelIdMismatch, "voucher is for another channel", {
         details: { expected: ctx.channelId, actual: voucher.channelId },
       });
     }
     if (ctx.contractSigned) {
-      throw new SignatureError(X402_REASONS.bsVoucherSignature, "channel vouchers are ERC-1271 signed; verify on chain", {
-        details: { payer: ctx.config.payer },
-      });
+      throw new SignatureError(
+        X402_REASONS.bsVoucherSignature,
+        "channel vouchers are ERC-1271 signed; verify on chain",
+        {
+          details: { payer: ctx.config.payer },
+        },
+      );
     }
     const amount = toUint(voucher.maxClaimableAmount, 128, "maxClaimableAmount");
     const { compact, recovery } = parseSignature(voucher.signature);
@@ -105,9 +119,13 @@ export class VoucherVerifier {
       ctx.authorizerKey = pub;
       return;
     }
-    throw new SignatureError(X402_REASONS.bsVoucherSignature, "voucher is not signed by the channel's authorizer", {
-      details: { channelId: ctx.channelId, authorizer: ctx.authorizer },
-    });
+    throw new SignatureError(
+      X402_REASONS.bsVoucherSignature,
+      "voucher is not signed by the channel's authorizer",
+      {
+        details: { channelId: ctx.channelId, authorizer: ctx.authorizer },
+      },
+    );
   }
 
   /** Prepares the channel of `config` and verifies `voucher` on it; returns the context. */
@@ -117,4 +135,3 @@ export class VoucherVerifier {
     return ctx;
   }
 }
-

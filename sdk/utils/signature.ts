@@ -51,7 +51,10 @@ export function parseSignature(signature: string): ParsedSignature {
     throw new SignatureError(Z402_REASONS.signatureMalformed, "signature r or s out of range");
   }
   if (cmp(bytes, 32, HALF_N) > 0) {
-    throw new SignatureError(Z402_REASONS.signatureHighS, "signature s is in the upper half of the curve order");
+    throw new SignatureError(
+      Z402_REASONS.signatureHighS,
+      "signature s is in the upper half of the curve order",
+    );
   }
   const v = bytes[64];
   const recovery = v === 27 || v === 0 ? 0 : v === 28 || v === 1 ? 1 : -1;
