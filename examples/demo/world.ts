@@ -1,50 +1,74 @@
 /**
  * The demo's world: Hardhat's in-process network served on a loopback port, the system deployed by the
- * Ignition `System` module, and the participants' keys (Hardhat's public test accounts, local only).
+ * Ignition `System` module, a local USDC stand-in (the EIP-3009 mock token, named "USDC" version "2" like Base
+ * Sepolia's), and the participants' keys (Hardhat's public test accounts: local only).
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { JsonRpcProvider, Network, Wallet } from "ethers";
+import { Contract, JsonRpcProvider, Network, type Wallet } from "ethers";
 import { deploySystem, startLocalChain, type LocalChain } from "../../sdk/cli/local-chain";
 import { deploymentFrom, type Deployment } from "../../sdk/cli/deployment";
 import { devAccounts } from "../../sdk/cli/commands/node";
+
+export const TOKEN_ABI = [
+  "function mint(address to, uint256 amount)",
+  "function balanceOf(address) view returns (uint256)",
+  "function name() view returns (string)",
+];
 
 export interface World {
   hre: HardhatRuntimeEnvironment;
   chain: LocalChain;
   deployment: Deployment;
-  /** A provider for loopback JSON-RPC, the way a real participant reaches a chain. */
-  provider(): JsonRpcProvider;
+  /** False when the Ignition System module is not in this build (the escrow was deployed directly). */
+  viaIgnition: boolean;
+  /** One loopback JSON-RPC provider, the way a real participant reaches a chain. */
+  provider: JsonRpcProvider;
+  token: Contract;
   deployer: Wallet;
   sellerOwner: Wallet;
   buyerOwner: Wallet;
   close(): Promise<void>;
 }
 
-export async function startWorld(hre: HardhatRuntimeEnvironment): Promise<World> {
+async function deployDirect(hre: HardhatRuntimeEnvironment): Promise<Record<string, string>> {
+  await hre.run("compile", { quiet: true });
+  type Deployer = { deployContract(name: string, args?: unknown[]): Promise<Contract> };
+  const ethers = (hre as unknown as { ethers: Deployer }).ethers;
+  const escrow = await ethers.deployContract("Z402Escrow");
+  const collector = await ethers.deployContract("ERC3009DepositCollector", [await escrow.getAddress()]);
+  return { escrow: await escrow.getAddress(), depositCollector: await collector.getAddress() };
+}
+
+export async function startWorld(hre: HardhatRuntimeEnvironment, buyerFunds: bigint): Promise<World> {
   const chain = await startLocalChain(hre, { port: 0 });
-  const providers: JsonRpcProvider[] = [];
   try {
-    const contracts = await deploySystem(hre);
+    const viaIgnition = existsSync(path.join(hre.config.paths.root, "ignition", "modules", "System.ts"));
+    const contracts = viaIgnition ? await deploySystem(hre) : await deployDirect(hre);
+    const ethers = (hre as unknown as { ethers: { deployContract(name: string): Promise<Contract> } }).ethers;
+    const mock = await ethers.deployContract("MockEIP3009Token");
+    contracts.usdc = await mock.getAddress();
     const deployment = deploymentFrom(chain.chainId, "(in memory)", contracts);
-    const [deployer, sellerOwner, buyerOwner] = devAccounts(3);
-    const provider = () => {
-      const p = new JsonRpcProvider(chain.url, Network.from(chain.chainId), {
-        staticNetwork: true,
-        pollingInterval: 250,
-      });
-      providers.push(p);
-      return p;
-    };
+    const provider = new JsonRpcProvider(chain.url, Network.from(chain.chainId), {
+      staticNetwork: true,
+      pollingInterval: 50,
+    });
+    const [deployer, sellerOwner, buyerOwner] = devAccounts(3).map((w) => w.connect(provider));
+    const token = new Contract(contracts.usdc, TOKEN_ABI, deployer);
+    await (await token.mint(buyerOwner.address, buyerFunds)).wait();
     return {
       hre,
       chain,
       deployment,
+      viaIgnition,
       provider,
+      token,
       deployer,
       sellerOwner,
       buyerOwner,
       close: async () => {
-        for (const p of providers) p.destroy();
+        provider.destroy();
         await chain.close();
       },
     };
