@@ -1,30 +1,14 @@
 /**
- * The escrow ABI fragments the CLI calls, with the contract's custom errors so reverts decode by name.
- * (Human-readable, so the CLI bundle does not carry the full artifacts.)
+ * The escrow ABI (the SDK's TypeChain bindings, so every custom error decodes by name), plus the OpenZeppelin
+ * ERC-20 errors a token can revert with.
  */
-const CONFIG =
-  "(address payer,address payerAuthorizer,address receiver,address receiverAuthorizer,address token,uint40 withdrawDelay,bytes32 salt)";
+import { escrowAbi } from "../contracts/abis";
 
 export const ESCROW_ABI = [
-  `event ChannelCreated(bytes32 indexed channelId, ${CONFIG} config)`,
-  "event Deposited(bytes32 indexed channelId, address indexed sender, uint128 amount, uint128 newBalance)",
-  "function settle(address receiver, address token)",
-  `function refund(${CONFIG} config, uint128 amount)`,
-  `function initiateWithdraw(${CONFIG} config, uint128 amount)`,
-  `function finalizeWithdraw(${CONFIG} config)`,
-  "function channels(bytes32 channelId) view returns (uint128 balance, uint128 totalClaimed)",
-  "function pendingWithdrawals(bytes32 channelId) view returns (uint128 amount, uint40 initiatedAt)",
-  "function receivers(address receiver, address token) view returns (uint128 totalClaimed, uint128 totalSettled)",
-  "error EscrowWithdrawDelayOutOfRange(uint40 withdrawDelay)",
-  "error EscrowZeroAddress()",
-  "error EscrowZeroAmount()",
-  "error EscrowAmountTooLarge(bytes32 channelId, uint256 amount, uint256 available)",
-  "error EscrowNotReceiverSide(bytes32 channelId, address caller)",
-  "error EscrowNotPayerSide(bytes32 channelId, address caller)",
-  "error EscrowNoPendingWithdrawal(bytes32 channelId)",
-  "error EscrowWithdrawNotReady(bytes32 channelId, uint256 readyAt)",
+  ...escrowAbi,
   "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-];
+  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+] as const;
 
 export const ERC20_ABI = [
   "function balanceOf(address) view returns (uint256)",
