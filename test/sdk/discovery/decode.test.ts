@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { Interface } from "ethers";
+import { ESCROW_EVENTS, decodeLogs } from "../../../sdk/discovery";
+import { CONTRACTS, FakeChain, addr } from "./support/fake-chain";
+
+describe("discovery/decodeLogs", function () {
+  it("decodes Registered, URIUpdated and MetadataSet with non-ASCII text exactly", function () {
+    const chain = new FakeChain()
+      .registered(3n, "https://ä.example/ファイル.json", addr(1))
+      .uriUpdated(3n, 'data:application/json,{"n":"é"}', addr(1))
+      .metadataSet(3n, "região", "0x00ff10");
+    const cs = decodeLogs(chain.all, CONTRACTS, 9);
+    const p = cs.agents.get("3")!;
+    expect(p.created).to.deep.equal({ owner: addr(1), uri: "https://ä.example/ファイル.json", block: 1 });
+    expect(p.uri).to.equal('data:application/json,{"n":"é"}');
+    expect(p.metadata).to.deep.equal({ região: "0x00ff10" });
+    expect(cs.toBlock).to.equal(9);
+  });
+
+  it("reads an emptied agentWallet as unset", function () {
+    const chain = new FakeChain().metadataSet(1n, "agentWallet", "0x");
+    expect(decodeLogs(chain.all, CONTRACTS, 1).agents.get("1")!.wallet).to.equal(null);
+  });
+
+  it("sums claims per channel and keeps feedback and revocations in order", function () {
+    const ch = "0x" + "ab".repeat(32);
+    const chain = new FakeChain()
+      .channel(ch, addr(1), addr(2), addr(3))
+      .claimed(ch, 4n, 4n)
+      .claimed(ch, 6n, 10n)
+      .feedback(1n, addr(1), 1n, 5n)
+      .revoked(1n, addr(1), 1n);
+    const cs = decodeLogs(chain.all, CONTRACTS, 1);
+    expect(cs.channels).to.deep.equal([{ channelId: ch, payer: addr(1), receiver: addr(2), token: addr(3) }]);
+    expect(cs.claims.get(ch)).to.equal(10n);
+    expect(cs.feedback[0]).to.deep.include({
+      client: addr(1),
+      index: 1n,
+      value: 5n,
+      decimals: 0,
+      tag1: "starred",
+    });
+    expect(cs.revocations).to.deep.equal([{ agentId: 1n, client: addr(1), index: 1n }]);
+  });
+
+  it("decodes escrow events the same way ethers does", function () {
+    const iface = new Interface([...ESCROW_EVENTS]);
+    const ch = "0x" + "cd".repeat(32);
+    const chain = new FakeChain();
+    for (const [name, args] of [
+      ["ChannelCreated", [ch, [addr(1), addr(5), addr(2), addr(6), addr(3), 900, "0x" + "00".repeat(32)]]],
+      ["Claimed", [ch, addr(7), 2n ** 127n, 2n ** 127n]],
+    ] as const) {
+      const { topics, data } = iface.encodeEventLog(iface.getEvent(name)!, args as unknown as unknown[]);
+      chain.all.push({ address: CONTRACTS.escrow, topics, data, blockNumber: 1, index: chain.all.length });
+    }
+    const cs = decodeLogs(chain.all, CONTRACTS, 1);
+    expect(cs.channels).to.deep.equal([{ channelId: ch, payer: addr(1), receiver: addr(2), token: addr(3) }]);
+    expect(cs.claims.get(ch)).to.equal(2n ** 127n);
+  });
+
+  it("decodes negative feedback values and the tags exactly", function () {
+    const chain = new FakeChain().feedback(2n, addr(4), 3n, -32n, 1, "tradingYield");
+    expect(decodeLogs(chain.all, CONTRACTS, 1).feedback[0]).to.deep.equal({
+      agentId: 2n,
+      client: addr(4),
+      index: 3n,
+      value: -32n,
+      decimals: 1,
+      tag1: "tradingYield",
+      tag2: "",
+      revoked: false,
+    });
+  });
+
+  it("skips a log whose data is truncated", function () {
+    const chain = new FakeChain().registered(1n, "https://x.example/a.json", addr(1));
+    const broken = chain.all.map((l) => ({ ...l, data: l.data.slice(0, 100) }));
+    expect(decodeLogs(broken, CONTRACTS, 1).agents.size).to.equal(0);
+  });
+});
