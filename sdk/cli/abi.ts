@@ -25,3 +25,15 @@ export interface ChannelConfig {
   withdrawDelay: bigint;
   salt: string;
 }
+
+export const REPUTATION_ABI = [
+  "function giveFeedback(uint256 agentId, int128 value, uint8 valueDecimals, string tag1, string tag2, string endpoint, string feedbackURI, bytes32 feedbackHash)",
+];
+
+export const ACCOUNT_ABI = [
+  "function heartbeat()",
+  "function isActive(uint256 maxAge) view returns (bool)",
+  "function cardHash() view returns (bytes32)",
+];
+
+export const IDENTITY_ABI = ["function ownerOf(uint256 agentId) view returns (address)"];

@@ -13,6 +13,8 @@ export interface Deployment {
   file: string;
   /** Every address in the record, by name. */
   contracts: Record<string, string>;
+  /** First block holding one of the contracts (where log scans start), when the record says. */
+  startBlock?: number;
   escrow?: string;
   collector?: string;
   identity?: string;
@@ -74,15 +76,17 @@ export function loadDeployment(chainId: number, file?: string): Deployment {
   } catch {
     throw new CliError(`The deployment record ${where} is not valid JSON`);
   }
-  return deploymentFrom(chainId, where, flatten(record, chainId, where));
+  const deployment = deploymentFrom(chainId, where, flatten(record, chainId, where));
+  const startBlock = (record as { startBlock?: unknown }).startBlock;
+  return typeof startBlock === "number" ? { ...deployment, startBlock } : deployment;
 }
 
 /** The address of one contract, or a sentence saying it is not deployed. */
 export function need(
   deployment: Deployment,
-  key: Exclude<keyof Deployment, "chainId" | "file" | "contracts">,
+  key: Exclude<keyof Deployment, "chainId" | "file" | "contracts" | "startBlock">,
 ): string {
   const address = deployment[key];
   if (!address) throw new CliError(`The deployment record ${deployment.file} has no ${key} contract`);
-  return address;
+  return address as string;
 }

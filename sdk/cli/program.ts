@@ -134,6 +134,7 @@ export function buildProgram(): Command {
       .option("--skill <text>", "skill id, name or tag to match")
       .option("--max-price <usdc>", "highest acceptable price per request, in USDC")
       .option("--min-reputation <n>", "minimum payment-weighted reputation (0-100)")
+      .option("--cache <file>", "keep the index in this SQLite file and resume from it")
       .action(run(async () => (await import("./commands/discover")).discoverCommand)),
     ["z402 discover --skill summarize", "z402 discover --skill summarize --max-price 0.001 --json"],
   );
