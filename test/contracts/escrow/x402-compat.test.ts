@@ -1,0 +1,155 @@
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { Interface, type FunctionFragment, type EventFragment } from "ethers";
+import { hashTypedData } from "viem";
+import {
+  BATCH_SETTLEMENT_ADDRESS,
+  BATCH_SETTLEMENT_DOMAIN,
+  claimBatchTypes,
+  refundTypes,
+  voucherTypes,
+} from "@x402/evm";
+import { computeChannelId } from "@x402/evm/batch-settlement/client";
+import { USDC, claimRow, deployEscrowFixture, type ChannelConfig } from "./support/escrow-fixture";
+import { loadX402BatchSettlementAbi } from "./support/x402-abi";
+
+const x402 = new Interface(loadX402BatchSettlementAbi());
+
+/** The fixture with Z402Escrow's runtime code placed at the canonical x402 batch-settlement address. */
+async function canonicalFixture() {
+  const f = await deployEscrowFixture();
+  const code = await ethers.provider.getCode(await f.escrow.getAddress());
+  await network.provider.send("hardhat_setCode", [BATCH_SETTLEMENT_ADDRESS, code]);
+  const escrow = await ethers.getContractAt("Z402Escrow", BATCH_SETTLEMENT_ADDRESS);
+  await f.token.connect(f.payer).approve(BATCH_SETTLEMENT_ADDRESS, ethers.MaxUint256);
+  const config: ChannelConfig = { ...f.config };
+  await escrow.connect(f.payer).deposit(config, USDC(50), ethers.ZeroAddress, "0x");
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  const domain = {
+    ...BATCH_SETTLEMENT_DOMAIN,
+    chainId,
+    verifyingContract: BATCH_SETTLEMENT_ADDRESS as `0x${string}`,
+  };
+  return { ...f, escrow, config, chainId, domain };
+}
+
+function viemConfig(c: ChannelConfig) {
+  return {
+    payer: c.payer as `0x${string}`,
+    payerAuthorizer: c.payerAuthorizer as `0x${string}`,
+    receiver: c.receiver as `0x${string}`,
+    receiverAuthorizer: c.receiverAuthorizer as `0x${string}`,
+    token: c.token as `0x${string}`,
+    withdrawDelay: Number(c.withdrawDelay),
+    salt: c.salt as `0x${string}`,
+  };
+}
+
+describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
+  describe("ABI", function () {
+    const ours = ethers.getContractFactory("Z402Escrow").then((f) => f.interface);
+
+    for (const fragment of x402.fragments.filter((f) => f.type === "function") as FunctionFragment[]) {
+      it(`has ${fragment.format("sighash")} with the same selector and outputs`, async function () {
+        const mine = (await ours).getFunction(fragment.selector);
+        expect(mine, fragment.format("sighash")).to.not.equal(null);
+        expect(mine!.name).to.equal(fragment.name);
+        expect(mine!.outputs.map((o) => o.format())).to.deep.equal(fragment.outputs.map((o) => o.format()));
+        expect(mine!.stateMutability).to.equal(fragment.stateMutability);
+      });
+    }
+
+    for (const fragment of x402.fragments.filter((f) => f.type === "event") as EventFragment[]) {
+      it(`emits ${fragment.format("sighash")} with the same topic and indexed fields`, async function () {
+        const mine = (await ours).getEvent(fragment.topicHash);
+        expect(mine).to.not.equal(null);
+        expect(mine!.inputs.map((i) => i.indexed)).to.deep.equal(fragment.inputs.map((i) => i.indexed));
+      });
+    }
+  });
+
+  describe("EIP-712", function () {
+    it("exposes the x402 domain through EIP-5267", async function () {
+      const { escrow, chainId } = await loadFixture(canonicalFixture);
+      const d = await escrow.eip712Domain();
+      expect(d.name).to.equal(BATCH_SETTLEMENT_DOMAIN.name);
+      expect(d.version).to.equal(BATCH_SETTLEMENT_DOMAIN.version);
+      expect(d.chainId).to.equal(BigInt(chainId));
+      expect(d.verifyingContract).to.equal(BATCH_SETTLEMENT_ADDRESS);
+    });
+
+    it("computes the same channel id as @x402/evm's computeChannelId", async function () {
+      const { escrow, config, chainId } = await loadFixture(canonicalFixture);
+      expect(await escrow.getChannelId(config)).to.equal(computeChannelId(viemConfig(config), chainId));
+    });
+
+    it("computes the same voucher, refund and claim-batch digests as viem with @x402/evm's types", async function () {
+      const { escrow, config, domain } = await loadFixture(canonicalFixture);
+      const channelId = (await escrow.getChannelId(config)) as `0x${string}`;
+      expect(await escrow.getVoucherDigest(channelId, 123n)).to.equal(
+        hashTypedData({
+          domain,
+          types: voucherTypes,
+          primaryType: "Voucher",
+          message: { channelId, maxClaimableAmount: 123n },
+        }),
+      );
+      expect(await escrow.getRefundDigest(channelId, 4n, 55n)).to.equal(
+        hashTypedData({
+          domain,
+          types: refundTypes,
+          primaryType: "Refund",
+          message: { channelId, nonce: 4n, amount: 55n },
+        }),
+      );
+      const row = claimRow(config, 9n, "0x", 8n);
+      expect(await escrow.getClaimBatchDigest([row])).to.equal(
+        hashTypedData({
+          domain,
+          types: claimBatchTypes,
+          primaryType: "ClaimBatch",
+          message: { claims: [{ channelId, maxClaimableAmount: 9n, totalClaimed: 8n }] },
+        }),
+      );
+    });
+
+    it("accepts a voucher signed with @x402/evm's voucherTypes and domain at the canonical address", async function () {
+      const { escrow, config, domain, payerAuthorizer, receiver } = await loadFixture(canonicalFixture);
+      const channelId = computeChannelId(viemConfig(config), domain.chainId);
+      const signature = await payerAuthorizer.signTypedData(domain, voucherTypes, {
+        channelId,
+        maxClaimableAmount: USDC(3),
+      });
+      await expect(escrow.connect(receiver).claim([claimRow(config, USDC(3), signature)]))
+        .to.emit(escrow, "Claimed")
+        .withArgs(channelId, receiver.address, USDC(3), USDC(3));
+    });
+
+    it("accepts a claim batch signed with @x402/evm's claimBatchTypes", async function () {
+      const { escrow, config, domain, payerAuthorizer, receiverAuthorizer, relayer } =
+        await loadFixture(canonicalFixture);
+      const channelId = computeChannelId(viemConfig(config), domain.chainId);
+      const voucher = await payerAuthorizer.signTypedData(domain, voucherTypes, {
+        channelId,
+        maxClaimableAmount: USDC(3),
+      });
+      const auth = await receiverAuthorizer.signTypedData(domain, claimBatchTypes, {
+        claims: [{ channelId, maxClaimableAmount: USDC(3), totalClaimed: USDC(3) }],
+      });
+      await expect(
+        escrow.connect(relayer).claimWithSignature([claimRow(config, USDC(3), voucher)], auth),
+      ).to.emit(escrow, "Claimed");
+    });
+
+    it("CHANNEL_CONFIG_TYPEHASH is the hash of the x402 ChannelConfig type string", async function () {
+      const { escrow } = await loadFixture(canonicalFixture);
+      expect(await escrow.CHANNEL_CONFIG_TYPEHASH()).to.equal(
+        ethers.id(
+          "ChannelConfig(address payer,address payerAuthorizer,address receiver,address receiverAuthorizer," +
+            "address token,uint40 withdrawDelay,bytes32 salt)",
+        ),
+      );
+    });
+  });
+});
