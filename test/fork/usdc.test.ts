@@ -3,6 +3,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   BASE_SEPOLIA_USDC,
+  freshAccount,
   PROXY_IMPLEMENTATION_SLOT,
   USDC_FACTS,
   findBalanceSlot,
@@ -14,7 +15,8 @@ import { authorization, signAuthorization, tokenDomain } from "./support/eip3009
 describe("fork: USDC at the Base Sepolia address", function () {
   async function usdcFixture() {
     const usdc = await setupUsdc(hre);
-    const [, payer, payee, relayer] = await hre.ethers.getSigners();
+    const [payer, payee] = [await freshAccount(hre), await freshAccount(hre)];
+    const [, relayer] = await hre.ethers.getSigners();
     await usdc.fund(payer.address, 1_000_000_000n);
     return { usdc, token: usdc.token, payer, payee, relayer };
   }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Artifact } from "hardhat/types";
-import type { Contract, Signer } from "ethers";
+import type { Contract, Signer, Wallet } from "ethers";
 
 /** USDC on Base Sepolia (Circle's FiatTokenProxy in front of FiatTokenV2_2). */
 export const BASE_SEPOLIA_USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
@@ -69,6 +69,9 @@ export async function setupUsdc(hre: HardhatRuntimeEnvironment): Promise<ForkUsd
   const abi = circleArtifact("v2/FiatTokenV2_2.sol", "FiatTokenV2_2").abi;
   const token = await hre.ethers.getContractAt(abi, BASE_SEPOLIA_USDC);
   if (isLiveFork(hre)) {
+    // Hardhat knows no hardfork history for chain 84532, so it cannot execute on the fork block itself: mine one.
+    await hre.network.provider.send("evm_mine");
+    await unpauseIfPaused(hre, token);
     const slot = await findBalanceSlot(hre, token);
     return {
       token,
@@ -77,7 +80,9 @@ export async function setupUsdc(hre: HardhatRuntimeEnvironment): Promise<ForkUsd
       ...roleSigners(hre, token),
     };
   }
-  await installReplica(hre);
+  // Fixtures of other suites may have installed it on this chain already (loadFixture reverts only its own).
+  if ((await hre.ethers.provider.getCode(BASE_SEPOLIA_USDC)) === "0x") await installReplica(hre);
+  await unpauseIfPaused(hre, token);
   const minter = await impersonate(hre, REPLICA_ROLES.minter);
   const fund = async (to: string, amount: bigint) => {
     await (await token.connect(minter).getFunction("mint")(to, amount)).wait();
@@ -147,6 +152,23 @@ async function installReplica(hre: HardhatRuntimeEnvironment): Promise<void> {
   await (
     await token.connect(masterMinter).getFunction("configureMinter")(r.minter, ethers.MaxUint256)
   ).wait();
+}
+
+/** Suites share one chain and a fixture starts from whatever the previous test left: never from a paused token. */
+async function unpauseIfPaused(hre: HardhatRuntimeEnvironment, token: Contract): Promise<void> {
+  if (!((await token.getFunction("paused")()) as boolean)) return;
+  const pauser = await impersonate(hre, (await token.getFunction("pauser")()) as string);
+  await (await token.connect(pauser).getFunction("unpause")()).wait();
+}
+
+/**
+ * A fresh account with ETH for gas. Tests that check balances or blacklist someone use fresh accounts, so state
+ * left on the shared chain by other suites cannot leak in.
+ */
+export async function freshAccount(hre: HardhatRuntimeEnvironment): Promise<Wallet> {
+  const wallet = hre.ethers.Wallet.createRandom(hre.ethers.provider);
+  await hre.network.provider.send("hardhat_setBalance", [wallet.address, "0x56bc75e2d63100000"]);
+  return wallet as unknown as Wallet;
 }
 
 function roleSigners(hre: HardhatRuntimeEnvironment, token: Contract) {
