@@ -58,6 +58,7 @@ export const ESCROW_ABI = [
   "function channels(bytes32) view returns (uint128 balance, uint128 totalClaimed)",
   "function pendingWithdrawals(bytes32) view returns (uint128 amount, uint40 initiatedAt)",
   "function refundNonce(bytes32) view returns (uint256)",
+  "function multicall(bytes[] data) returns (bytes[] results)",
 ];
 const TOKEN_ABI = [
   "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,bytes signature)",
@@ -94,17 +95,19 @@ export class EthersEscrowChain implements EscrowChain {
   }
 
   async readChannel(channelId: string): Promise<ChainChannel> {
-    const [ch, pw, nonce] = await Promise.all([
-      this.escrowContract.channels(channelId),
-      this.escrowContract.pendingWithdrawals(channelId),
-      this.escrowContract.refundNonce(channelId),
-    ]);
+    // One eth_call for the three views.
+    const iface = this.escrowContract.interface;
+    const names = ["channels", "pendingWithdrawals", "refundNonce"] as const;
+    const results: string[] = await this.escrowContract.multicall.staticCall(
+      names.map((n) => iface.encodeFunctionData(n, [channelId])),
+    );
+    const [ch, pw, nonce] = names.map((n, i) => iface.decodeFunctionResult(n, results[i]));
     return {
       balance: ch[0],
       totalClaimed: ch[1],
       withdrawAmount: pw[0],
       withdrawInitiatedAt: pw[1],
-      refundNonce: nonce,
+      refundNonce: nonce[0],
     };
   }
 

@@ -7,11 +7,8 @@ const UINT = /^(0|[1-9][0-9]{0,77})$/;
 const MAX_UINT128 = (1n << 128n) - 1n;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
-const uintString = (max: bigint) =>
-  z
-    .string()
-    .regex(UINT)
-    .refine((s) => BigInt(s) <= max, "out of range");
+/** A decimal string of at most `max` (one check, so a malformed string never reaches `BigInt`). */
+const uintString = (max: bigint) => z.string().refine((s) => UINT.test(s) && BigInt(s) <= max, "not a uint");
 export const uint128 = uintString(MAX_UINT128);
 export const uint256 = uintString(MAX_UINT256);
 const checksummed = new Set<string>();
@@ -34,8 +31,7 @@ function validChecksum(a: string): boolean {
 }
 export const address = z
   .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/)
-  .refine(validChecksum, "bad checksum");
+  .refine((a) => /^0x[0-9a-fA-F]{40}$/.test(a) && validChecksum(a), "bad address");
 export const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 export const signature = z.string().regex(/^0x([0-9a-fA-F]{2})+$/);
 const network = z.string().regex(/^[a-z0-9-]{3,8}:[-_a-zA-Z0-9]{1,32}$/);

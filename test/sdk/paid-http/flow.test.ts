@@ -1,6 +1,13 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
-import { deploy, payingFetch, PRICE, startServer, type Deployment, type TestServer } from "./support/fixture";
+import {
+  freshKey,
+  deploy,
+  payingFetch,
+  PRICE,
+  startServer,
+  type Deployment,
+  type TestServer,
+} from "./support/fixture";
 import { decodeJson } from "../../../sdk/client/wire";
 
 describe("paid HTTP: deposit, vouchers, commit", function () {
@@ -27,7 +34,7 @@ describe("paid HTTP: deposit, vouchers, commit", function () {
   });
 
   it("serves 20 sequential paid requests, charging the price each time", async () => {
-    const sessionKey = Wallet.createRandom();
+    const sessionKey = freshKey();
     const pay = payingFetch(d, { sessionKey });
     let last: Response | undefined;
     for (let i = 0; i < 20; i++) last = await pay(server.url + "/paid/x");

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { Wallet, ZeroHash } from "ethers";
+import { ZeroHash } from "ethers";
 import { SettlementWorker } from "../../../sdk/settlement";
 import type { EscrowChain } from "../../../sdk/server";
 import { SqliteVoucherStore } from "../../../sdk/store";
 import {
+  freshKey,
   deploy,
   payingFetch,
   PRICE,
@@ -79,7 +80,7 @@ describe("settlement worker", function () {
   });
 
   it("lets the payer recover the rest by refund and by timed withdrawal", async function () {
-    const session = Wallet.createRandom();
+    const session = freshKey();
     const payerAddress = await d.payer.getAddress();
     const before = await d.token.balanceOf(payerAddress);
     const pay = payingFetch(d, { sessionKey: session });
@@ -96,7 +97,7 @@ describe("settlement worker", function () {
   });
 
   it("claims at once when it sees WithdrawInitiated", async function () {
-    const session = Wallet.createRandom();
+    const session = freshKey();
     const pay = payingFetch(d, { sessionKey: session });
     for (let i = 0; i < 3; i++) await pay(server.url + "/paid/a");
     const worker = new SettlementWorker({

@@ -1,5 +1,5 @@
 import { ethers } from "hardhat";
-import { Wallet, ZeroHash, type HDNodeWallet, type Signer } from "ethers";
+import { hexlify, randomBytes, Wallet, ZeroHash, type Signer } from "ethers";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -19,6 +19,9 @@ import { SqliteVoucherStore, type VoucherStore } from "../../../../sdk/store";
 import { ethersClientChain, wrapFetch, type WrapFetchOptions } from "../../../../sdk/client";
 
 export const PRICE = 1_000n;
+
+/** A random key without HD derivation (Wallet.createRandom derives a mnemonic: ~15 ms each). */
+export const freshKey = (): Wallet => new Wallet(hexlify(randomBytes(32)));
 export const WITHDRAW_DELAY = 900;
 
 export interface Deployment {
@@ -28,7 +31,7 @@ export interface Deployment {
   escrow: string;
   collector: string;
   receiver: string;
-  authorizer: HDNodeWallet;
+  authorizer: Wallet;
   relayer: Signer;
   payer: Signer;
   other: Signer;
@@ -56,7 +59,7 @@ export async function deploy(): Promise<Deployment> {
     escrow: await escrow.getAddress(),
     collector: await collector.getAddress(),
     receiver: await receiver.getAddress(),
-    authorizer: Wallet.createRandom(),
+    authorizer: freshKey(),
     relayer,
     payer,
     other,
@@ -142,6 +145,8 @@ export async function startServer(
       }),
     );
   }
+  // Long keep-alive: the client pool never races the server closing an idle connection.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   return {
@@ -163,7 +168,7 @@ import { setCharge as setChargeNode } from "../../../../sdk/server";
 
 /** A paying fetch with a fresh session key (so a fresh channel) unless one is given. */
 export function payingFetch(d: Deployment, over: Partial<WrapFetchOptions> = {}) {
-  const sessionKey = over.sessionKey ?? Wallet.createRandom();
+  const sessionKey = over.sessionKey ?? freshKey();
   return wrapFetch(fetch, {
     payer: d.payer,
     sessionKey,
