@@ -32,6 +32,16 @@ function base64ToBytes(text: string): Uint8Array {
   return out;
 }
 
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** With `==` the last data character carries 4 unused bits, with `=` 2: they must be zero. */
+function canonicalTail(value: string): boolean {
+  if (!value.endsWith("=")) return true;
+  const double = value.endsWith("==");
+  const last = ALPHABET.indexOf(value[value.length - (double ? 3 : 2)]);
+  return (last & (double ? 0x0f : 0x03)) === 0;
+}
+
 /** base64 of the UTF-8 bytes of `text`. */
 export function encodeBase64Utf8(text: string): string {
   return bytesToBase64(encoder.encode(text));
@@ -53,11 +63,11 @@ export function decodeBase64Utf8(value: string, maxLength = MAX_HEADER_BYTES): s
   if (value.length === 0 || !BASE64_RE.test(value)) {
     throw new DecodeError(Z402_REASONS.headerEncoding, "header is not standard padded base64");
   }
-  const bytes = base64ToBytes(value);
-  // Canonical form only: the trailing bits of the last group must be zero (re-encoding gives the same text).
-  if (bytesToBase64(bytes) !== value) {
+  // Canonical form only: the bits the padding drops must be zero (so one payload has exactly one encoding).
+  if (!canonicalTail(value)) {
     throw new DecodeError(Z402_REASONS.headerEncoding, "header is not canonical base64");
   }
+  const bytes = base64ToBytes(value);
   try {
     return decoder.decode(bytes);
   } catch (cause) {

@@ -38,7 +38,7 @@ export class SessionSigner implements DigestSigner {
   readonly address: Address;
   readonly #key: Uint8Array;
 
-  constructor(privateKey: Hex | Uint8Array) {
+  constructor(privateKey: string | Uint8Array) {
     const key = typeof privateKey === "string" ? safeHexToBytes(privateKey) : Uint8Array.from(privateKey);
     if (key.length !== 32 || !secp256k1.utils.isValidSecretKey(key)) {
       throw new ConfigError(Z402_REASONS.signerFailed, "invalid secp256k1 private key");

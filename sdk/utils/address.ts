@@ -27,8 +27,18 @@ export function isAddressAccepted(address: unknown): address is Address {
   if (typeof address !== "string" || !ADDRESS_RE.test(address)) return false;
   const body = address.slice(2);
   if (body === body.toLowerCase() || body === body.toUpperCase()) return true;
-  return toChecksumAddress(address) === address;
+  if (checksumOk.has(address)) return true;
+  const ok = toChecksumAddress(address) === address;
+  if (ok) {
+    // The same few addresses (payers, tokens, receivers) arrive on every request: remember the valid ones.
+    if (checksumOk.size >= CHECKSUM_CACHE_SIZE) checksumOk.clear();
+    checksumOk.add(address);
+  }
+  return ok;
 }
+
+const CHECKSUM_CACHE_SIZE = 4096;
+const checksumOk = new Set<string>();
 
 /** Address from an uncompressed public key (65 bytes with the 0x04 prefix, or 64 bytes without). */
 export function publicKeyToAddressBytes(publicKey: Uint8Array): Uint8Array {

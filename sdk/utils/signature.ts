@@ -1,6 +1,7 @@
 /** Parsing of 65-byte ECDSA signatures with the checks the escrow applies: canonical r/s, low s, v of 27/28 (or 0/1). */
 import { SignatureError } from "../errors/classes";
 import { Z402_REASONS } from "../errors/reasons";
+import { hexToBytes } from "./hex";
 
 // secp256k1 group order n and n/2, big-endian.
 const N = hex32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
@@ -45,8 +46,7 @@ export function parseSignature(signature: string): ParsedSignature {
       details: { length: typeof signature === "string" ? signature.length : 0 },
     });
   }
-  const bytes = new Uint8Array(65);
-  for (let i = 0, j = 2; i < 65; i++, j += 2) bytes[i] = parseInt(signature.slice(j, j + 2), 16);
+  const bytes = hexToBytes(signature);
   if (isZero(bytes, 0) || isZero(bytes, 32) || cmp(bytes, 0, N) >= 0 || cmp(bytes, 32, N) >= 0) {
     throw new SignatureError(Z402_REASONS.signatureMalformed, "signature r or s out of range");
   }

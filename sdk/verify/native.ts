@@ -2,7 +2,8 @@
  * The native backend: libsecp256k1 through the optional `secp256k1` package's compiled binding, loaded on first
  * use. Node only (never imported by the browser entry). Resolves to `null` when the binding is not installed.
  */
-import type { RecoveryBackend } from "./backend";
+import { nobleBackend, type RecoveryBackend } from "./backend";
+import { VoucherVerifier, type VoucherVerifierOptions } from "./voucher-verifier";
 
 interface NativeSecp256k1 {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array;
@@ -39,4 +40,16 @@ async function load(): Promise<RecoveryBackend | null> {
 export function loadNativeBackend(): Promise<RecoveryBackend | null> {
   loading ??= load();
   return loading;
+}
+
+/** The best backend this runtime has: native libsecp256k1 when its binding loads, the pure-JS one otherwise. */
+export async function bestBackend(): Promise<RecoveryBackend> {
+  return (await loadNativeBackend()) ?? nobleBackend;
+}
+
+/** A `VoucherVerifier` on the best available backend (the usual way to build one in Node). */
+export async function createVoucherVerifier(
+  options: Omit<VoucherVerifierOptions, "backend">,
+): Promise<VoucherVerifier> {
+  return new VoucherVerifier({ ...options, backend: await bestBackend() });
 }

@@ -21,6 +21,10 @@ import { escrowDomain } from "../eip712/types";
 import { nobleBackend, type RecoveryBackend } from "./backend";
 import { parseSignature } from "../utils/signature";
 
+function configKey(c: ChannelConfig): string {
+  return `${c.payer}|${c.payerAuthorizer}|${c.receiver}|${c.receiverAuthorizer}|${c.token}|${c.withdrawDelay}|${c.salt}`.toLowerCase();
+}
+
 /** A channel prepared for verification. */
 export interface ChannelContext {
   readonly config: ChannelConfig;
@@ -49,6 +53,8 @@ export class VoucherVerifier {
   readonly backend: RecoveryBackend;
   readonly domainSeparator: Uint8Array;
   private readonly channels = new Map<string, ChannelContext>();
+  /** Config fields → context, so a known channel costs no hashing. */
+  private readonly byConfig = new Map<string, ChannelContext>();
   private readonly maxChannels: number;
 
   constructor(options: VoucherVerifierOptions) {
@@ -61,6 +67,16 @@ export class VoucherVerifier {
 
   /** The context of a channel config (computed once, then cached by channel id). */
   channel(config: ChannelConfig): ChannelContext {
+    const key = configKey(config);
+    const known = this.byConfig.get(key);
+    if (known) return known;
+    const ctx = this.prepare(config);
+    if (this.byConfig.size >= this.maxChannels) this.byConfig.clear();
+    this.byConfig.set(key, ctx);
+    return ctx;
+  }
+
+  private prepare(config: ChannelConfig): ChannelContext {
     const idBytes = typedDataDigest(this.domainSeparator, hashChannelConfig(config));
     const channelId = bytesToHex(idBytes);
     const cached = this.channels.get(channelId);

@@ -181,6 +181,12 @@ describe("sdk/codec", function () {
         "invalid_payload",
       ],
       [
+        "a __proto__ key spelled with unicode escapes",
+        Buffer.from(String.raw`{"\u005f_proto__":{"x":1},"x402Version":2}`).toString("base64"),
+        "invalid_payload",
+      ],
+      ["a constructor key", b64({ x402Version: 2, constructor: { prototype: 1 } }), "invalid_payload"],
+      [
         "a nesting bomb",
         Buffer.from("[".repeat(3000) + "]".repeat(3000)).toString("base64"),
         "invalid_payload",

@@ -68,7 +68,7 @@ describe("sdk/eip712", function () {
       domain: DOMAIN,
       types: channelConfigTypes,
       primaryType: "ChannelConfig",
-      message: CONFIG,
+      message: { ...CONFIG },
     });
     expect(CHANNEL_ID).to.equal(viaViem);
   });

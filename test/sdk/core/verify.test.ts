@@ -7,7 +7,7 @@ import {
   recoverAddress,
   VoucherVerifier,
 } from "../../../sdk/verify";
-import { loadNativeBackend } from "../../../sdk/verify/native";
+import { createVoucherVerifier, loadNativeBackend } from "../../../sdk/verify/native";
 import { channelIdOf, signVoucher } from "../../../sdk/signing";
 import { escrowDomain, voucherDigest } from "../../../sdk/eip712";
 import { SignatureError, PaymentError } from "../../../sdk/errors";
@@ -27,6 +27,11 @@ describe("sdk/verify", function () {
 
   it("loads the native libsecp256k1 backend in Node", function () {
     expect(native?.name).to.equal("native");
+  });
+
+  it("builds verifiers on the native backend by default in Node", async function () {
+    const verifier = await createVoucherVerifier({ chainId: 84532, escrow: ESCROW });
+    expect(verifier.backend.name).to.equal("native");
   });
 
   for (const which of ["native", "noble"] as const) {
