@@ -1,64 +1,15 @@
 import { ethers } from "ethers";
+import { channelIdFor, escrowDomain, voucherDigest as voucherDigestFor } from "../eip712";
+import type { ChannelConfig } from "../types/batch-settlement";
+import type { Address, Hex } from "../utils/address";
+
+export type { ChannelConfig };
 
 /** Where `@x402/evm` expects the batch-settlement contracts; a facilitator may be pointed at any deployment. */
 export const CANONICAL_ESCROW = "0x4020074e9dF2ce1deE5A9C1b5c3f541D02a10003";
 export const CANONICAL_ERC3009_COLLECTOR = "0x4020806089470a89826cB9fB1f4059150b550004";
 export const MIN_WITHDRAW_DELAY = 15 * 60;
 export const MAX_WITHDRAW_DELAY = 30 * 24 * 60 * 60;
-
-/** The wire form of a channel config (addresses as strings, `withdrawDelay` a number, `salt` bytes32 hex). */
-export interface ChannelConfig {
-  payer: string;
-  payerAuthorizer: string;
-  receiver: string;
-  receiverAuthorizer: string;
-  token: string;
-  withdrawDelay: number;
-  salt: string;
-}
-
-export const CHANNEL_CONFIG_TYPES = {
-  ChannelConfig: [
-    { name: "payer", type: "address" },
-    { name: "payerAuthorizer", type: "address" },
-    { name: "receiver", type: "address" },
-    { name: "receiverAuthorizer", type: "address" },
-    { name: "token", type: "address" },
-    { name: "withdrawDelay", type: "uint40" },
-    { name: "salt", type: "bytes32" },
-  ],
-};
-export const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-  ],
-};
-export const REFUND_TYPES = {
-  Refund: [
-    { name: "channelId", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "amount", type: "uint128" },
-  ],
-};
-export const CLAIM_BATCH_TYPES = {
-  ClaimBatch: [{ name: "claims", type: "ClaimEntry[]" }],
-  ClaimEntry: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-    { name: "totalClaimed", type: "uint128" },
-  ],
-};
-export const RECEIVE_WITH_AUTHORIZATION_TYPES = {
-  ReceiveWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
 
 const CONFIG_TUPLE =
   "tuple(address payer,address payerAuthorizer,address receiver,address receiverAuthorizer,address token,uint40 withdrawDelay,bytes32 salt)";
@@ -75,16 +26,11 @@ export const ESCROW_ABI = [
   "function pendingWithdrawals(bytes32) view returns (uint128 amount,uint40 initiatedAt)",
   "function refundNonce(bytes32) view returns (uint256)",
   "function receivers(address,address) view returns (uint128 totalClaimed,uint128 totalSettled)",
-  "event Settled(address indexed receiver,address indexed token,address indexed sender,uint128 amount)",
 ];
 
-export function escrowDomain(chainId: number, escrow: string) {
-  return { name: "x402 Batch Settlement", version: "1", chainId, verifyingContract: escrow };
-}
-
-/** `channelId = hashTypedDataV4(hashStruct(ChannelConfig))` under the escrow's domain: bound to chain and contract. */
-export function channelIdOf(config: ChannelConfig, chainId: number, escrow: string): string {
-  return ethers.TypedDataEncoder.hash(escrowDomain(chainId, escrow), CHANNEL_CONFIG_TYPES, config);
+/** The channel id under the escrow at `escrow` on `chainId` (bound to both). */
+export function channelIdOf(config: ChannelConfig, chainId: number, escrow: string): Hex {
+  return channelIdFor(config, escrowDomain(chainId, escrow as Address));
 }
 
 export function voucherDigest(
@@ -92,18 +38,8 @@ export function voucherDigest(
   maxClaimableAmount: bigint,
   chainId: number,
   escrow: string,
-): string {
-  return ethers.TypedDataEncoder.hash(escrowDomain(chainId, escrow), VOUCHER_TYPES, {
-    channelId,
-    maxClaimableAmount,
-  });
-}
-
-/** The EIP-3009 nonce of a deposit: `keccak256(abi.encode(channelId, salt))`, so nobody can front-run it. */
-export function depositNonce(channelId: string, salt: string): string {
-  return ethers.keccak256(
-    ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [channelId, BigInt(salt)]),
-  );
+): Hex {
+  return voucherDigestFor(escrowDomain(chainId, escrow as Address), channelId as Hex, maxClaimableAmount);
 }
 
 /** `collectorData = abi.encode(validAfter, validBefore, salt, signature)` for the EIP-3009 collector. */

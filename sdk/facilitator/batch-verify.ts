@@ -1,46 +1,16 @@
 import { ethers } from "ethers";
+import { collectorNonce, receiveWithAuthorizationDigest } from "../eip712";
+import { isSignedBy } from "../verify";
+import type { Address, Hex } from "../utils/address";
 import {
   MAX_WITHDRAW_DELAY,
   MIN_WITHDRAW_DELAY,
-  RECEIVE_WITH_AUTHORIZATION_TYPES,
   channelIdOf,
-  depositNonce,
   voucherDigest,
   type ChannelConfig,
 } from "./batch-typed";
+import { Reason } from "./reasons";
 import type { Requirements, VerifyResult } from "./types";
-
-const P = "invalid_batch_settlement_evm_";
-/** Reason strings of `@x402/evm` 2.27's batch-settlement facilitator. */
-export const BatchReason = {
-  payloadType: `${P}payload_type`,
-  channelIdMismatch: `${P}channel_id_mismatch`,
-  receiverMismatch: `${P}receiver_mismatch`,
-  receiverAuthorizerMismatch: `${P}receiver_authorizer_mismatch`,
-  tokenMismatch: `${P}token_mismatch`,
-  withdrawDelayMismatch: `${P}withdraw_delay_mismatch`,
-  withdrawDelayOutOfRange: `${P}withdraw_delay_out_of_range`,
-  voucherSignature: `${P}voucher_signature`,
-  channelNotFound: `${P}channel_not_found`,
-  exceedsBalance: `${P}cumulative_exceeds_balance`,
-  belowClaimed: `${P}cumulative_below_claimed`,
-  insufficientBalance: `${P}insufficient_balance`,
-  missingDomain: `${P}missing_eip712_domain`,
-  erc3009Required: `${P}erc3009_authorization_required`,
-  receiveAuthorizationSignature: `${P}receive_authorization_signature`,
-  validBefore: `${P}payload_authorization_valid_before`,
-  validAfter: `${P}payload_authorization_valid_after`,
-  depositSimulation: `${P}deposit_simulation_failed`,
-  depositFailed: `${P}deposit_transaction_failed`,
-  claimSimulation: `${P}claim_simulation_failed`,
-  claimFailed: `${P}claim_transaction_failed`,
-  settleFailed: `${P}settle_transaction_failed`,
-  nothingToSettle: `${P}nothing_to_settle`,
-  refundSimulation: `${P}refund_simulation_failed`,
-  refundFailed: `${P}refund_transaction_failed`,
-  authorizerNotConfigured: `${P}authorizer_not_configured`,
-  authorizerMismatch: `${P}authorizer_address_mismatch`,
-} as const;
 
 export interface ChannelChainState {
   balance: bigint;
@@ -92,20 +62,20 @@ export function checkConfig(
   chainId: number,
 ) {
   if (channelIdOf(c, chainId, ctx.escrowAddress).toLowerCase() !== channelId.toLowerCase()) {
-    return BatchReason.channelIdMismatch;
+    return Reason.bsChannelIdMismatch;
   }
   const same = (a: unknown, b: unknown) =>
     typeof a === "string" && typeof b === "string" && ethers.getAddress(a) === ethers.getAddress(b);
-  if (!same(c.receiver, r.payTo)) return BatchReason.receiverMismatch;
+  if (!same(c.receiver, r.payTo)) return Reason.bsReceiverMismatch;
   const ra = r.extra.receiverAuthorizer;
   if (!same(c.receiverAuthorizer, ra) || ra === ethers.ZeroAddress)
-    return BatchReason.receiverAuthorizerMismatch;
-  if (!same(c.token, r.asset)) return BatchReason.tokenMismatch;
+    return Reason.bsReceiverAuthorizerMismatch;
+  if (!same(c.token, r.asset)) return Reason.bsTokenMismatch;
   if (r.extra.withdrawDelay !== undefined && c.withdrawDelay !== Number(r.extra.withdrawDelay)) {
-    return BatchReason.withdrawDelayMismatch;
+    return Reason.bsWithdrawDelayMismatch;
   }
   if (c.withdrawDelay < MIN_WITHDRAW_DELAY || c.withdrawDelay > MAX_WITHDRAW_DELAY) {
-    return BatchReason.withdrawDelayOutOfRange;
+    return Reason.bsWithdrawDelayOutOfRange;
   }
 }
 
@@ -138,9 +108,9 @@ export async function voucherValid(ctx: BatchContext, c: ChannelConfig, v: Vouch
   const digest = voucherDigest(v.channelId, BigInt(v.maxClaimableAmount), chainId, ctx.escrowAddress);
   if (c.payerAuthorizer !== ethers.ZeroAddress) {
     try {
-      return ethers.recoverAddress(digest, v.signature) === ethers.getAddress(c.payerAuthorizer);
+      return isSignedBy(digest, v.signature, c.payerAuthorizer);
     } catch {
-      return false;
+      return false; // malformed or high-s
     }
   }
   return signedBy(ctx.provider, c.payer, digest, v.signature);
@@ -159,13 +129,13 @@ export async function verifyVoucher(
   const bad = checkConfig(ctx, c, v.channelId, r, chainId);
   if (bad) return { isValid: false, invalidReason: bad, payer };
   if (!(await voucherValid(ctx, c, v, chainId)))
-    return { isValid: false, invalidReason: BatchReason.voucherSignature, payer };
+    return { isValid: false, invalidReason: Reason.bsVoucherSignature, payer };
   const s = await readChannelState(ctx, v.channelId);
-  if (s.balance === 0n) return { isValid: false, invalidReason: BatchReason.channelNotFound, payer };
+  if (s.balance === 0n) return { isValid: false, invalidReason: Reason.bsChannelNotFound, payer };
   const max = BigInt(v.maxClaimableAmount);
-  if (max > s.balance) return { isValid: false, invalidReason: BatchReason.exceedsBalance, payer };
+  if (max > s.balance) return { isValid: false, invalidReason: Reason.bsCumulativeExceedsBalance, payer };
   if (refund ? max < s.totalClaimed : max <= s.totalClaimed) {
-    return { isValid: false, invalidReason: BatchReason.belowClaimed, payer };
+    return { isValid: false, invalidReason: Reason.bsCumulativeBelowClaimed, payer };
   }
   return { isValid: true, payer, extra: stateExtra(v.channelId, s) };
 }
@@ -185,33 +155,32 @@ export async function verifyDeposit(
   d: DepositFields,
   r: Requirements,
   chainId: number,
-): Promise<VerifyResult & { state?: ChannelChainState }> {
+): Promise<VerifyResult> {
   const payer = c.payer;
   const no = (invalidReason: string) => ({ isValid: false, invalidReason, payer });
   const bad = checkConfig(ctx, c, v.channelId, r, chainId);
   if (bad) return no(bad);
   const auth = d.authorization?.erc3009Authorization;
-  if (!auth) return no(BatchReason.erc3009Required);
+  if (!auth) return no(Reason.bsErc3009AuthorizationRequired);
   const { name, version } = r.extra;
-  if (typeof name !== "string" || typeof version !== "string") return no(BatchReason.missingDomain);
+  if (typeof name !== "string" || typeof version !== "string") return no(Reason.bsMissingEip712Domain);
   const now = ctx.now();
-  if (BigInt(auth.validBefore) < now + 6n) return no(BatchReason.validBefore);
-  if (BigInt(auth.validAfter) > now) return no(BatchReason.validAfter);
-  const digest = ethers.TypedDataEncoder.hash(
-    { name, version, chainId, verifyingContract: r.asset },
-    RECEIVE_WITH_AUTHORIZATION_TYPES,
+  if (BigInt(auth.validBefore) < now + 6n) return no(Reason.bsValidBefore);
+  if (BigInt(auth.validAfter) > now) return no(Reason.bsValidAfter);
+  const digest = receiveWithAuthorizationDigest(
+    { name, version, chainId, verifyingContract: r.asset as Address },
     {
       from: c.payer,
-      to: ctx.collector,
+      to: ctx.collector as Address,
       value: BigInt(d.amount),
       validAfter: BigInt(auth.validAfter),
       validBefore: BigInt(auth.validBefore),
-      nonce: depositNonce(v.channelId, auth.salt),
+      nonce: collectorNonce(v.channelId as Hex, auth.salt as Hex),
     },
   );
   if (!(await signedBy(ctx.provider, c.payer, digest, auth.signature)))
-    return no(BatchReason.receiveAuthorizationSignature);
-  if (!(await voucherValid(ctx, c, v, chainId))) return no(BatchReason.voucherSignature);
+    return no(Reason.bsReceiveAuthorizationSignature);
+  if (!(await voucherValid(ctx, c, v, chainId))) return no(Reason.bsVoucherSignature);
   const token = new ethers.Contract(
     r.asset,
     ["function balanceOf(address) view returns (uint256)"],
@@ -222,9 +191,9 @@ export async function verifyDeposit(
     token.balanceOf(c.payer) as Promise<bigint>,
   ]);
   const amount = BigInt(d.amount);
-  if (held < amount) return no(BatchReason.insufficientBalance);
+  if (held < amount) return no(Reason.bsInsufficientBalance);
   const max = BigInt(v.maxClaimableAmount);
-  if (max > s.balance + amount) return no(BatchReason.exceedsBalance);
-  if (max <= s.totalClaimed) return no(BatchReason.belowClaimed);
-  return { isValid: true, payer, extra: stateExtra(v.channelId, s), state: s };
+  if (max > s.balance + amount) return no(Reason.bsCumulativeExceedsBalance);
+  if (max <= s.totalClaimed) return no(Reason.bsCumulativeBelowClaimed);
+  return { isValid: true, payer, extra: stateExtra(v.channelId, s) };
 }

@@ -1,18 +1,11 @@
 import { ethers } from "ethers";
+import { transferWithAuthorizationDigest } from "../eip712";
+import { isSignedBy } from "../verify";
+import type { Address, Hex } from "../utils/address";
 import { Reason } from "./reasons";
+import { serialized } from "./send-queue";
 import { waitOrPending } from "./receipts";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
-
-const TRANSFER_WITH_AUTHORIZATION = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
 
 const EIP3009_ABI = [
   "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,uint8 v,bytes32 r,bytes32 s)",
@@ -90,7 +83,7 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     const name = requirements.extra.name;
     const version = requirements.extra.version;
     if (typeof name !== "string" || typeof version !== "string") {
-      return { isValid: false, invalidReason: Reason.exactMissingDomain };
+      return { isValid: false, invalidReason: Reason.exactMissingEip712Domain };
     }
     const parsed = parse(payload.payload);
     if (!parsed) return { isValid: false, invalidReason: Reason.invalidPayload };
@@ -102,8 +95,13 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
       ...(invalidMessage ? { invalidMessage } : {}),
       payer,
     });
-    const domain = { name, version, chainId, verifyingContract: requirements.asset };
-    const digest = ethers.TypedDataEncoder.hash(domain, TRANSFER_WITH_AUTHORIZATION, auth);
+    const domain = { name, version, chainId, verifyingContract: requirements.asset as Address };
+    const digest = transferWithAuthorizationDigest(domain, {
+      ...auth,
+      from: payer as Address,
+      to: auth.to as Address,
+      nonce: auth.nonce as Hex,
+    });
     if (!(await this.signedBy(payer, digest, signature))) return fail(Reason.exactSignature);
     if (ethers.getAddress(auth.to) !== ethers.getAddress(requirements.payTo))
       return fail(Reason.exactRecipientMismatch);
@@ -112,9 +110,10 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     if (BigInt(auth.validAfter) > now) return fail(Reason.exactValidAfter);
     const value = BigInt(auth.value);
     const price = BigInt(requirements.amount);
-    if (request.x402Version === 2 ? value !== price : value < price) return fail(Reason.exactValue);
+    if (request.x402Version === 2 ? value !== price : value < price)
+      return fail(Reason.exactAuthorizationValue);
     const token = new ethers.Contract(requirements.asset, EIP3009_ABI, this.signer);
-    if (await token.authorizationState(payer, auth.nonce)) return fail(Reason.exactNonceUsed);
+    if (await token.authorizationState(payer, auth.nonce)) return fail(Reason.exactNonceAlreadyUsed);
     if ((await token.balanceOf(payer)) < value) return fail(Reason.exactInsufficientBalance);
     return { isValid: true, payer };
   }
@@ -139,19 +138,16 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     const { auth, signature } = parsed;
     const token = new ethers.Contract(request.requirements.asset, EIP3009_ABI, this.signer);
     const head = [auth.from, auth.to, auth.value, auth.validAfter, auth.validBefore, auth.nonce] as const;
+    const method65 =
+      "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)";
+    const methodBytes = "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)";
     let tx: ethers.ContractTransactionResponse;
     try {
-      if (ethers.dataLength(signature) === 65) {
+      tx = await serialized(this.signer, () => {
+        if (ethers.dataLength(signature) !== 65) return token[methodBytes](...head, signature);
         const sig = ethers.Signature.from(signature);
-        tx = await token[
-          "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"
-        ](...head, sig.v, sig.r, sig.s);
-      } else {
-        tx = await token["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](
-          ...head,
-          signature,
-        );
-      }
+        return token[method65](...head, sig.v, sig.r, sig.s);
+      });
     } catch (e) {
       return this.failed(network, verdict.payer, (e as Error).message, "");
     }
@@ -192,13 +188,11 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   }
 
   /** ECDSA recovery for EOAs (low-s only); ERC-1271 for accounts with code. */
-  private async signedBy(payer: string, digest: string, signature: string): Promise<boolean> {
-    if (ethers.dataLength(signature) === 65) {
-      try {
-        if (ethers.recoverAddress(digest, signature) === payer) return true;
-      } catch {
-        // not a valid ECDSA signature; a contract wallet may still accept it
-      }
+  private async signedBy(payer: string, digest: Hex, signature: string): Promise<boolean> {
+    try {
+      if (isSignedBy(digest, signature, payer)) return true;
+    } catch {
+      // not a 65-byte low-s ECDSA signature; a contract wallet may still accept it
     }
     const provider = this.signer.provider!;
     if ((await provider.getCode(payer)) === "0x") return false;

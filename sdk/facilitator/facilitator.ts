@@ -1,9 +1,7 @@
-import { normalize, chainIdOf } from "./normalize";
+import { caip2ToV1Name, chainIdFromCaip2 } from "../networks";
+import { normalize } from "./normalize";
 import { Reason } from "./reasons";
 import type { Facilitator, FacilitatorScheme, SettleResult, SupportedKind, VerifyResult } from "./types";
-
-/** v1 names advertised in `/supported` for the v1 kinds of these CAIP-2 networks. */
-const V1_NAMES: Record<string, string> = { "eip155:84532": "base-sepolia", "eip155:8453": "base" };
 
 /**
  * Builds a facilitator from scheme implementations: routes each request by scheme and network, normalizes v1
@@ -28,7 +26,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
       x402Version: n.version,
       payload: n.payload,
       requirements: n.requirements,
-      chainId: chainIdOf(n.network),
+      chainId: chainIdFromCaip2(n.network),
     });
   }
 
@@ -43,7 +41,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
         try {
           return await s.verify(req);
         } catch (e) {
-          return fail(Reason.unexpectedVerify, (e as Error).message);
+          return fail(Reason.unexpectedVerifyError, (e as Error).message);
         }
       });
     },
@@ -59,7 +57,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
         try {
           return await s.settle(req);
         } catch (e) {
-          return fail(Reason.unexpectedSettle, (e as Error).message, req.requirements.network);
+          return fail(Reason.unexpectedSettleError, (e as Error).message, req.requirements.network);
         }
       });
     },
@@ -70,8 +68,8 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
         for (const network of s.networks) {
           const extra = s.supportedExtra?.(network);
           kinds.push({ x402Version: 2, scheme: s.scheme, network, ...(extra ? { extra } : {}) });
-          if (s.v1 && V1_NAMES[network])
-            kinds.push({ x402Version: 1, scheme: s.scheme, network: V1_NAMES[network] });
+          const v1Name = s.v1 ? caip2ToV1Name(network) : undefined;
+          if (v1Name) kinds.push({ x402Version: 1, scheme: s.scheme, network: v1Name });
         }
         const all = (signers["eip155:*"] ??= []);
         for (const a of s.signers()) if (!all.includes(a)) all.push(a);

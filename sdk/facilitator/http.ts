@@ -10,8 +10,10 @@ export interface FacilitatorHttpOptions {
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
+  // Serialize first: a body that cannot be encoded must still leave the response writable for the 500.
+  const text = JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
   res.writeHead(status, JSON_HEADERS);
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {

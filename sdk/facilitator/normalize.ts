@@ -1,19 +1,16 @@
 import { z } from "zod";
+import { isEvmCaip2, v1NameToCaip2 } from "../networks";
+import { Reason } from "./reasons";
 import type { Payload, Requirements } from "./types";
 
-/** v1 network names the facilitator accepts, with their chain ids (the subset of x402's v1 list we deploy on). */
-const V1_NETWORKS: Record<string, number> = { "base-sepolia": 84532, base: 8453, hardhat: 31337 };
-
-/** The CAIP-2 id for a v1 name or a CAIP-2 string; `undefined` for anything else. */
-export function toCaip2(network: string): string | undefined {
-  if (/^eip155:[1-9][0-9]{0,15}$/.test(network)) return network;
-  const id = V1_NETWORKS[network];
-  return id === undefined ? undefined : `eip155:${id}`;
-}
-
-/** The chain id of a CAIP-2 `eip155:` network. */
-export function chainIdOf(caip2: string): number {
-  return Number(caip2.slice("eip155:".length));
+/** The CAIP-2 id for a CAIP-2 string or an x402 v1 name; `undefined` for anything else. */
+function toCaip2(network: string): string | undefined {
+  if (isEvmCaip2(network)) return network;
+  try {
+    return v1NameToCaip2(network);
+  } catch {
+    return undefined;
+  }
 }
 
 const decimal = z.string().regex(/^(0|[1-9][0-9]{0,77})$/);
@@ -68,18 +65,22 @@ export type Normalized =
 export function normalize(rawPayload: unknown, rawRequirements: unknown): Normalized {
   const payload = payloadSchema.safeParse(rawPayload);
   if (!payload.success)
-    return { ok: false, reason: "invalid_payload", message: payload.error.issues[0].message };
+    return { ok: false, reason: Reason.invalidPayload, message: payload.error.issues[0].message };
   const version = payload.data.x402Version;
   if (version !== 1 && version !== 2) {
-    return { ok: false, reason: "invalid_x402_version", message: `x402Version ${version} is not supported` };
+    return {
+      ok: false,
+      reason: Reason.invalidX402Version,
+      message: `x402Version ${version} is not supported`,
+    };
   }
   const parsed = (version === 2 ? requirementsV2 : requirementsV1).safeParse(rawRequirements);
   if (!parsed.success) {
-    return { ok: false, reason: "invalid_payment_requirements", message: parsed.error.issues[0].message };
+    return { ok: false, reason: Reason.invalidPaymentRequirements, message: parsed.error.issues[0].message };
   }
   const r = parsed.data as z.infer<typeof requirementsV2> & z.infer<typeof requirementsV1>;
   const network = toCaip2(r.network);
-  if (!network) return { ok: false, reason: "invalid_network", message: `unknown network ${r.network}` };
+  if (!network) return { ok: false, reason: Reason.invalidNetwork, message: `unknown network ${r.network}` };
   const requirements: Requirements = {
     scheme: r.scheme,
     network,
@@ -97,12 +98,16 @@ export function normalize(rawPayload: unknown, rawRequirements: unknown): Normal
   if (named.scheme !== requirements.scheme) {
     return {
       ok: false,
-      reason: "unsupported_scheme",
+      reason: Reason.unsupportedScheme,
       message: "payload scheme differs from the requirements",
     };
   }
   if (named.network !== network) {
-    return { ok: false, reason: "invalid_network", message: "payload network differs from the requirements" };
+    return {
+      ok: false,
+      reason: Reason.invalidNetwork,
+      message: "payload network differs from the requirements",
+    };
   }
   return { ok: true, version, payload: p, requirements, scheme: r.scheme, network };
 }

@@ -162,6 +162,16 @@ describe("z402 facilitator: exact (EIP-3009)", function () {
       });
     });
 
+    it("settles concurrent payments sent with one relayer key without a nonce race", async function () {
+      const payTo = await world.payee();
+      const req = exactRequirements(payTo);
+      const payloads = [];
+      for (let i = 0; i < 4; i++) payloads.push(await signExact(await world.payer(), req)); // minting is sequential
+      const results = await Promise.all(payloads.map((p) => client.settle(p as never, req as never)));
+      expect(results.map((r) => r.success)).to.deep.equal([true, true, true, true]);
+      expect(await world.usdc.token.balanceOf(payTo)).to.equal(4000n);
+    });
+
     it("answers settlement_pending with the hash when the receipt does not arrive, then reconciles the retry", async function () {
       const scheme = new ExactEip3009Scheme({
         signer: await world.operator(),
