@@ -19,7 +19,7 @@ export interface DemoReport {
   gasTotal: string;
   sellerBalanceBeforeAtomic: string;
   sellerBalanceAfterAtomic: string;
-  reputation: { score: number; paidClients: number; feedbackCount: number } | null;
+  reputation: { score: number; paidClients: number; feedbackCount: number; totalPaidAtomic: string } | null;
   steps: StepRecord[];
 }
 

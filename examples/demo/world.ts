@@ -32,13 +32,28 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** Without the Ignition System module in this build: the same contracts, deployed one by one. */
 async function deployDirect(hre: HardhatRuntimeEnvironment): Promise<Record<string, string>> {
   await hre.run("compile", { quiet: true });
   type Deployer = { deployContract(name: string, args?: unknown[]): Promise<Contract> };
   const ethers = (hre as unknown as { ethers: Deployer }).ethers;
   const escrow = await ethers.deployContract("Z402Escrow");
-  const collector = await ethers.deployContract("ERC3009DepositCollector", [await escrow.getAddress()]);
-  return { escrow: await escrow.getAddress(), depositCollector: await collector.getAddress() };
+  const collector = await ethers.deployContract("ERC3009DepositCollector", [escrow.target]);
+  const identity = await ethers.deployContract("IdentityRegistry");
+  const reputation = await ethers.deployContract("ReputationRegistry", [identity.target]);
+  const validation = await ethers.deployContract("ValidationRegistry", [identity.target]);
+  const factory = await ethers.deployContract("AgentFactory", [identity.target]);
+  await (await identity.getFunction("setFactory")(factory.target)).wait();
+  return Object.fromEntries(
+    Object.entries({
+      escrow,
+      depositCollector: collector,
+      identityRegistry: identity,
+      reputationRegistry: reputation,
+      validationRegistry: validation,
+      agentFactory: factory,
+    }).map(([k, c]) => [k, String(c.target)]),
+  );
 }
 
 export async function startWorld(hre: HardhatRuntimeEnvironment, buyerFunds: bigint): Promise<World> {

@@ -44,6 +44,26 @@ describe("npm run demo", function () {
     expect(report.totalPaidAtomic).to.equal("20000");
   });
 
+  it("creates both agents through the factory, the seller paid into its AgentAccount", function () {
+    expect(report.seller.agentId).to.equal("1");
+    expect(report.buyer.agentId).to.equal("2");
+    expect(report.seller.account).to.match(/^0x[0-9a-fA-F]{40}$/);
+  });
+
+  it("settles exactly what was paid into the seller's balance", function () {
+    const gained = BigInt(report.sellerBalanceAfterAtomic) - BigInt(report.sellerBalanceBeforeAtomic);
+    expect(gained.toString()).to.equal(report.totalPaidAtomic);
+  });
+
+  it("ends with the buyer's feedback counted in the seller's paid reputation", function () {
+    expect(report.reputation).to.deep.equal({
+      score: 95,
+      paidClients: 1,
+      feedbackCount: 1,
+      totalPaidAtomic: "20000",
+    });
+  });
+
   it("reads the chain zero times on the hot path", function () {
     expect(report.hotPathRpcCalls).to.equal(0);
   });
