@@ -1,0 +1,3 @@
+export * from "./types";
+export * from "./hash";
+export * from "./digests";

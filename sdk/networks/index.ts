@@ -1,0 +1,3 @@
+export * from "./caip";
+export * from "./presets";
+export * from "./deployments";

@@ -1,0 +1,4 @@
+export type * from "./x402";
+export type * from "./batch-settlement";
+export type * from "./exact";
+export type { Address, Hex } from "../utils/address";

@@ -1,0 +1,3 @@
+export * from "./hex";
+export * from "./keccak";
+export * from "./address";
