@@ -117,6 +117,15 @@ interface IZ402Escrow {
     event WithdrawFinalized(bytes32 indexed channelId, uint128 amount);
     /// @notice A pending withdrawal was lowered to `amount` because a refund consumed funds.
     event WithdrawReduced(bytes32 indexed channelId, uint128 amount);
+    /// @notice A `claimPacked` batch raised the claimed totals of channels of `receiver` in `token`. `claims` is
+    /// tightly packed `channelId(32) totalClaimed(16)` for every channel whose total rose, in order; the amount
+    /// each one gained is its new total less its previous one. One event per batch replaces per-channel `Claimed`.
+    event ClaimedPacked(
+        address indexed receiver,
+        address indexed token,
+        address indexed sender,
+        bytes claims
+    );
     /// @notice Nothing unclaimed is left in the channel (balance == totalClaimed).
     event ChannelClosed(bytes32 indexed channelId);
 

@@ -20,14 +20,31 @@ describe("Z402Escrow: claimPacked (z402 extension)", function () {
     expect((await f.escrow.receivers(f.receiver.address, f.config.token)).totalClaimed).to.equal(USDC(6));
   });
 
-  it("emits the same Claimed event as the ABI path", async function () {
+  it("emits one ClaimedPacked event with channelId(32) totalClaimed(16) per claimed channel", async function () {
     const f = await loadFixture(fundedChannelFixture);
     const sig = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(6));
-    await expect(
-      f.escrow.connect(f.receiver).claimPacked(...(await packedArgs(f, packEntry(f.config, USDC(6), sig)))),
-    )
-      .to.emit(f.escrow, "Claimed")
-      .withArgs(f.channelId, f.receiver.address, USDC(6), USDC(6));
+    const record = ethers.solidityPacked(["bytes32", "uint128"], [f.channelId, USDC(6)]);
+    const args = await packedArgs(f, packEntry(f.config, USDC(6), sig));
+    await expect(f.escrow.connect(f.receiver).claimPacked(...args))
+      .to.emit(f.escrow, "ClaimedPacked")
+      .withArgs(f.receiver.address, f.config.token, f.receiver.address, record);
+  });
+
+  it("leaves stale entries out of the event payload", async function () {
+    const f = await loadFixture(fundedChannelFixture);
+    const other = { ...f.config, salt: ethers.zeroPadValue("0x02", 32) };
+    await f.escrow.connect(f.payer).deposit(other, USDC(10), ethers.ZeroAddress, "0x");
+    const otherId = await f.escrow.getChannelId(other);
+    const s1 = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(6));
+    const s2 = await signVoucher(f.payerAuthorizer, f.escrow, otherId, USDC(2));
+    await f.escrow
+      .connect(f.receiver)
+      .claimPacked(...(await packedArgs(f, packEntry(f.config, USDC(6), s1))));
+    const both = ethers.concat([packEntry(f.config, USDC(6), s1), packEntry(other, USDC(2), s2)]);
+    const record = ethers.solidityPacked(["bytes32", "uint128"], [otherId, USDC(2)]);
+    await expect(f.escrow.connect(f.receiver).claimPacked(...(await packedArgs(f, both))))
+      .to.emit(f.escrow, "ClaimedPacked")
+      .withArgs(f.receiver.address, f.config.token, f.receiver.address, record);
   });
 
   it("claims many channels in one call", async function () {
@@ -59,7 +76,7 @@ describe("Z402Escrow: claimPacked (z402 extension)", function () {
     const sig = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(6));
     const args = await packedArgs(f, packEntry(f.config, USDC(6), sig));
     await f.escrow.connect(f.receiver).claimPacked(...args);
-    await expect(f.escrow.connect(f.receiver).claimPacked(...args)).to.not.emit(f.escrow, "Claimed");
+    await expect(f.escrow.connect(f.receiver).claimPacked(...args)).to.not.emit(f.escrow, "ClaimedPacked");
     expect((await f.escrow.receivers(f.receiver.address, f.config.token)).totalClaimed).to.equal(USDC(6));
   });
 

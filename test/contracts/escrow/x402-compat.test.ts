@@ -10,9 +10,12 @@ import {
   refundTypes,
   voucherTypes,
 } from "@x402/evm";
-import { computeChannelId } from "@x402/evm/batch-settlement/client";
 import { USDC, claimRow, deployEscrowFixture, type ChannelConfig } from "./support/escrow-fixture";
-import { loadX402BatchSettlementAbi } from "./support/x402-abi";
+import {
+  ethersTypes,
+  loadX402BatchSettlementAbi,
+  x402ComputeChannelId as computeChannelId,
+} from "./support/x402-abi";
 
 const x402 = new Interface(loadX402BatchSettlementAbi());
 
@@ -117,7 +120,7 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
     it("accepts a voucher signed with @x402/evm's voucherTypes and domain at the canonical address", async function () {
       const { escrow, config, domain, payerAuthorizer, receiver } = await loadFixture(canonicalFixture);
       const channelId = computeChannelId(viemConfig(config), domain.chainId);
-      const signature = await payerAuthorizer.signTypedData(domain, voucherTypes, {
+      const signature = await payerAuthorizer.signTypedData(domain, ethersTypes(voucherTypes), {
         channelId,
         maxClaimableAmount: USDC(3),
       });
@@ -130,11 +133,11 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
       const { escrow, config, domain, payerAuthorizer, receiverAuthorizer, relayer } =
         await loadFixture(canonicalFixture);
       const channelId = computeChannelId(viemConfig(config), domain.chainId);
-      const voucher = await payerAuthorizer.signTypedData(domain, voucherTypes, {
+      const voucher = await payerAuthorizer.signTypedData(domain, ethersTypes(voucherTypes), {
         channelId,
         maxClaimableAmount: USDC(3),
       });
-      const auth = await receiverAuthorizer.signTypedData(domain, claimBatchTypes, {
+      const auth = await receiverAuthorizer.signTypedData(domain, ethersTypes(claimBatchTypes), {
         claims: [{ channelId, maxClaimableAmount: USDC(3), totalClaimed: USDC(3) }],
       });
       await expect(

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { InterfaceAbi } from "ethers";
+import type { InterfaceAbi, TypedDataField } from "ethers";
 
 /**
  * The `batchSettlementABI` that @x402/evm's batch-settlement client and facilitator call. The package does not
@@ -12,4 +12,32 @@ export function loadX402BatchSettlementAbi(): InterfaceAbi {
   const next = bundle.indexOf("\n// src/", start + 10);
   const section = bundle.slice(start, next < 0 ? undefined : next);
   return new Function(`${section}\nreturn batchSettlementABI;`)() as InterfaceAbi;
+}
+
+/** The channel config shape of @x402/evm (viem types). */
+export interface X402ChannelConfig {
+  payer: `0x${string}`;
+  payerAuthorizer: `0x${string}`;
+  receiver: `0x${string}`;
+  receiverAuthorizer: `0x${string}`;
+  token: `0x${string}`;
+  withdrawDelay: number;
+  salt: `0x${string}`;
+}
+
+/**
+ * @x402/evm's own `computeChannelId`. Its `batch-settlement/client` subpath is declared through package `exports`,
+ * which this project's `moduleResolution: node` cannot type, so it is required with a local signature.
+ */
+export function x402ComputeChannelId(config: X402ChannelConfig, chainId: number): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const client = require("@x402/evm/batch-settlement/client") as {
+    computeChannelId: (config: X402ChannelConfig, chainId: number) => string;
+  };
+  return client.computeChannelId(config, chainId);
+}
+
+/** viem's readonly typed-data definitions as the mutable record ethers expects. */
+export function ethersTypes(types: object): Record<string, TypedDataField[]> {
+  return JSON.parse(JSON.stringify(types)) as Record<string, TypedDataField[]>;
 }
