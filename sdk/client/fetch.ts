@@ -27,6 +27,11 @@ export interface WrapFetchOptions {
   channelSalt?: string;
   /** Pay only with `exact` (skip the escrow). */
   exactOnly?: boolean;
+  /**
+   * A voucher request that fails at the network level is re-sent unchanged (same voucher, same payment
+   * identifier), so the server either serves it for the first time or replays it without a new charge.
+   */
+  networkRetry?: { attempts: number; delayMs: number };
 }
 
 export class PaymentResponseError extends Error {
@@ -64,6 +69,18 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     headers.set(name, encodeJson(value));
     return fetchImpl(url, { ...init, headers });
   };
+
+  async function sendWithRetry(url: string, init: RequestInit | undefined, body: unknown): Promise<Response> {
+    const retry = options.networkRetry ?? { attempts: 3, delayMs: 200 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send(url, init, "payment-signature", body);
+      } catch (err) {
+        if (attempt >= retry.attempts) throw err;
+        await new Promise((r) => setTimeout(r, retry.delayMs));
+      }
+    }
+  }
 
   async function payExact(url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) {
     const price = BigInt(offer.amount);
@@ -207,7 +224,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
           payload,
           extensions: { "payment-identifier": { info: { id: paymentId } } },
         };
-        const res = await send(url, init, "payment-signature", body);
+        const res = await sendWithRetry(url, init, body);
         if (res.status !== 402) {
           const charged = checkResponse(ch, res, price);
           if (charged < 0n) {

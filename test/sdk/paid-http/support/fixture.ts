@@ -167,9 +167,13 @@ export async function startServer(
 import { setCharge as setChargeNode } from "../../../../sdk/server";
 
 /** A paying fetch with a fresh session key (so a fresh channel) unless one is given. */
-export function payingFetch(d: Deployment, over: Partial<WrapFetchOptions> = {}) {
+export function payingFetch(
+  d: Deployment,
+  over: Partial<WrapFetchOptions> = {},
+  fetchImpl: (input: string | URL | Request, init?: RequestInit) => Promise<Response> = fetch,
+) {
   const sessionKey = over.sessionKey ?? freshKey();
-  return wrapFetch(fetch, {
+  return wrapFetch(fetchImpl, {
     payer: d.payer,
     sessionKey,
     chainId: d.chainId,
