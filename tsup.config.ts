@@ -52,4 +52,19 @@ export default defineConfig([
     dts: { only: true },
     clean: true,
   },
+  {
+    // The `z402` command (package "bin"): one CommonJS file with its shebang. Hardhat is required at run time
+    // only by `z402 node` and `z402 deploy`, from the z402 repository, so it is never bundled.
+    ...common,
+    entry: { cli: "sdk/cli/bin.ts" },
+    format: ["cjs"],
+    outDir: "dist",
+    platform: "node",
+    target: "node20",
+    sourcemap: false,
+    clean: false,
+    outExtension: () => ({ js: ".js" }),
+    external: [...(common.external ?? []), "hardhat"],
+    noExternal: [/^@noble\//],
+  },
 ]);

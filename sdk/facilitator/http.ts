@@ -1,0 +1,95 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Facilitator } from "./types";
+
+export interface FacilitatorHttpOptions {
+  /** Largest request body accepted, in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+}
+
+const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  // Serialize first: a body that cannot be encoded must still leave the response writable for the 500.
+  const text = JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  res.writeHead(status, JSON_HEADERS);
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    // Past the limit the rest is drained and dropped, so the 413 still reaches the client.
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * The x402 facilitator HTTP API as a Node request listener: `POST /verify`, `POST /settle` (body
+ * `{x402Version, paymentPayload, paymentRequirements}`) and `GET /supported`. A verification or settlement
+ * failure is a 200 with `isValid:false` / `success:false` (what `HTTPFacilitatorClient` expects); only a request
+ * that is not a facilitator request at all gets a 4xx.
+ */
+export function createFacilitatorHandler(facilitator: Facilitator, options: FacilitatorHttpOptions = {}) {
+  const limit = options.maxBodyBytes ?? 64 * 1024;
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const path = (req.url ?? "/").split("?")[0].replace(/\/+$/, "") || "/";
+    try {
+      if (path === "/supported") {
+        if (req.method !== "GET") return send(res, 405, { error: "method_not_allowed" });
+        return send(res, 200, facilitator.getSupported());
+      }
+      if (path !== "/verify" && path !== "/settle") return send(res, 404, { error: "not_found" });
+      if (req.method !== "POST") return send(res, 405, { error: "method_not_allowed" });
+      const text = await readBody(req, limit);
+      if (text === undefined) return send(res, 413, { error: "body_too_large" });
+      let body: { paymentPayload?: unknown; paymentRequirements?: unknown };
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = {};
+      }
+      if (typeof body !== "object" || body === null) body = {};
+      const result =
+        path === "/verify"
+          ? await facilitator.verify(body.paymentPayload, body.paymentRequirements)
+          : await facilitator.settle(body.paymentPayload, body.paymentRequirements);
+      return send(res, 200, result);
+    } catch (e) {
+      return send(res, 500, { error: "internal_error", message: (e as Error).message });
+    }
+  };
+}
+
+export interface RunningFacilitator {
+  /** Base URL, e.g. `http://127.0.0.1:4021`; give it to any x402 `HTTPFacilitatorClient`. */
+  url: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** Starts the facilitator HTTP service (default loopback, ephemeral port). */
+export async function serveFacilitator(
+  facilitator: Facilitator,
+  listen: { host?: string; port?: number } & FacilitatorHttpOptions = {},
+): Promise<RunningFacilitator> {
+  const server = http.createServer(createFacilitatorHandler(facilitator, listen));
+  const host = listen.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(listen.port ?? 0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,12 @@
+export { createFacilitator } from "./facilitator";
+export { createFacilitatorHandler, serveFacilitator } from "./http";
+export type { FacilitatorHttpOptions, RunningFacilitator } from "./http";
+export { ExactEip3009Scheme } from "./exact";
+export type { ExactSchemeOptions } from "./exact";
+export { Reason } from "./reasons";
+export { FACILITATOR_REASONS } from "./reasons";
+export type * from "./types";
+export { BatchSettlementScheme } from "./batch";
+export type { BatchSchemeOptions } from "./batch";
+export { CANONICAL_ESCROW, CANONICAL_ERC3009_COLLECTOR, channelIdOf } from "./batch-typed";
+export { serialized } from "./send-queue";

@@ -1,0 +1,198 @@
+import { expect } from "chai";
+import { ethers } from "ethers";
+import {
+  computeChannelId,
+  createBatchSettlementEIP3009DepositPayload,
+  signVoucher,
+} from "@x402/evm/batch-settlement/client";
+import { BatchSettlementScheme, createFacilitator, type Facilitator } from "../../sdk/facilitator";
+import { NETWORK } from "./support/chain";
+import { USDC } from "./support/place";
+import { placeEscrow, WITHDRAW_DELAY } from "./support/batch";
+import { stockClientSigner } from "./support/stock";
+import { startWorld, type World } from "./support/world";
+
+describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm's client", function () {
+  let world: World;
+  let facilitator: Facilitator;
+  const authorizer = ethers.Wallet.createRandom();
+
+  before(async function () {
+    world = await startWorld();
+    await placeEscrow(world.chain, await world.operator());
+    facilitator = createFacilitator([
+      new BatchSettlementScheme({ signer: await world.operator(), networks: [NETWORK] }),
+    ]);
+  });
+  after(async function () {
+    await world.close();
+  });
+
+  async function channel(overrides: { withdrawDelay?: number; receiver?: string } = {}) {
+    const payer = await world.payer();
+    const receiver = overrides.receiver ?? (await world.payee());
+    const requirements = {
+      scheme: "batch-settlement",
+      network: NETWORK,
+      asset: USDC,
+      amount: "1000",
+      payTo: receiver,
+      maxTimeoutSeconds: 60,
+      extra: {
+        name: "USDC",
+        version: "2",
+        receiverAuthorizer: authorizer.address,
+        withdrawDelay: WITHDRAW_DELAY,
+      },
+    };
+    const config = {
+      payer: payer.address as `0x${string}`,
+      payerAuthorizer: ethers.ZeroAddress as `0x${string}`,
+      receiver: receiver as `0x${string}`,
+      receiverAuthorizer: authorizer.address as `0x${string}`,
+      token: USDC as `0x${string}`,
+      withdrawDelay: overrides.withdrawDelay ?? WITHDRAW_DELAY,
+      salt: ethers.ZeroHash as `0x${string}`,
+    };
+    const signer = stockClientSigner(world.chain, payer);
+    const deposit = async (amount: string, max: string) => {
+      const made = await createBatchSettlementEIP3009DepositPayload(
+        signer,
+        2,
+        requirements as never,
+        config,
+        amount,
+        max,
+      );
+      return { ...made, accepted: requirements };
+    };
+    const voucher = async (max: string, by = signer) => ({
+      x402Version: 2,
+      accepted: requirements,
+      payload: {
+        type: "voucher",
+        channelConfig: config,
+        voucher: await signVoucher(by, computeChannelId(config, NETWORK), max, NETWORK),
+      },
+    });
+    return { payer, requirements, config, deposit, voucher };
+  }
+
+  it("advertises batch-settlement for v2 only", function () {
+    const kinds = facilitator.getSupported().kinds;
+    expect(kinds).to.deep.include({ x402Version: 2, scheme: "batch-settlement", network: NETWORK });
+    expect(kinds.filter((k) => k.x402Version === 1)).to.deep.equal([]);
+  });
+
+  it("advertises its receiverAuthorizer when it holds one", function () {
+    const withAuthorizer = createFacilitator([
+      new BatchSettlementScheme({
+        signer: authorizer.connect(world.chain.ethersProvider),
+        networks: [NETWORK],
+        authorizer,
+      }),
+    ]);
+    expect(withAuthorizer.getSupported().kinds[0].extra).to.deep.equal({
+      receiverAuthorizer: authorizer.address,
+    });
+  });
+
+  it("verifies a deposit and reports the channel's on-chain state", async function () {
+    const c = await channel();
+    const result = await facilitator.verify(await c.deposit("5000", "1000"), c.requirements);
+    expect(result).to.include({ isValid: true, payer: c.payer.address });
+    expect(result.extra).to.include({
+      channelId: computeChannelId(c.config, NETWORK),
+      balance: "0",
+      totalClaimed: "0",
+    });
+  });
+
+  it("settles a deposit through the collector and returns the new channel state", async function () {
+    const c = await channel();
+    const result = await facilitator.settle(await c.deposit("5000", "1000"), c.requirements);
+    expect(result).to.include({ success: true, amount: "5000" });
+    expect((result.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
+  });
+
+  it("rejects a deposit whose channel pays someone other than payTo", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    const other = { ...c.requirements, payTo: await world.payee() };
+    expect((await facilitator.verify(payload, other)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_receiver_mismatch",
+    );
+  });
+
+  it("rejects a channel whose withdraw delay differs from the route's", async function () {
+    const c = await channel({ withdrawDelay: 3600 });
+    expect(
+      (await facilitator.verify(await c.deposit("5000", "1000"), c.requirements)).invalidReason,
+    ).to.equal("invalid_batch_settlement_evm_withdraw_delay_mismatch");
+  });
+
+  it("rejects a voucher on a channel that was never funded", async function () {
+    const c = await channel();
+    expect((await facilitator.verify(await c.voucher("1000"), c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_channel_not_found",
+    );
+  });
+
+  it("rejects a voucher signed by a key that is not the payer's", async function () {
+    const c = await channel();
+    await facilitator.settle(await c.deposit("5000", "1000"), c.requirements);
+    const stranger = stockClientSigner(world.chain, await world.chain.newAccount());
+    expect(
+      (await facilitator.verify(await c.voucher("2000", stranger), c.requirements)).invalidReason,
+    ).to.equal("invalid_batch_settlement_evm_voucher_signature");
+  });
+
+  it("rejects a voucher above the channel balance", async function () {
+    const c = await channel();
+    await facilitator.settle(await c.deposit("5000", "1000"), c.requirements);
+    expect((await facilitator.verify(await c.voucher("5001"), c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_cumulative_exceeds_balance",
+    );
+  });
+
+  it("accepts a voucher within the balance", async function () {
+    const c = await channel();
+    await facilitator.settle(await c.deposit("5000", "1000"), c.requirements);
+    expect(await facilitator.verify(await c.voucher("2000"), c.requirements)).to.include({ isValid: true });
+  });
+
+  it("answers nothing_to_settle for a receiver with nothing claimed", async function () {
+    const c = await channel();
+    const payload = {
+      x402Version: 2,
+      accepted: c.requirements,
+      payload: { type: "settle", receiver: c.config.receiver, token: USDC },
+    };
+    expect((await facilitator.settle(payload, c.requirements)).errorReason).to.equal(
+      "invalid_batch_settlement_evm_nothing_to_settle",
+    );
+  });
+
+  it("refuses an unsigned claim batch when it holds no authorizer key", async function () {
+    const c = await channel();
+    const payload = { x402Version: 2, accepted: c.requirements, payload: { type: "claim", claims: [] } };
+    expect((await facilitator.settle(payload, c.requirements)).errorReason).to.equal(
+      "invalid_batch_settlement_evm_authorizer_not_configured",
+    );
+  });
+
+  it("refuses an unknown payload type", async function () {
+    const c = await channel();
+    const payload = { x402Version: 2, accepted: c.requirements, payload: { type: "teleport" } };
+    expect((await facilitator.settle(payload, c.requirements)).errorReason).to.equal(
+      "invalid_batch_settlement_evm_payload_type",
+    );
+  });
+
+  it("refuses batch-settlement over x402 v1", async function () {
+    const c = await channel();
+    const v1 = { x402Version: 1, scheme: "batch-settlement", network: "base-sepolia", payload: {} };
+    const req = { ...c.requirements, network: "base-sepolia", maxAmountRequired: "1000" };
+    expect((await facilitator.verify(v1, req)).invalidReason).to.equal("unsupported_scheme");
+  });
+});
