@@ -11,6 +11,9 @@ const candidates: Record<string, string> = {
   "contracts/index": "sdk/contracts/index.ts",
   "server/index": "sdk/server/index.ts",
   "client/index": "sdk/client/index.ts",
+  "agents/index": "sdk/agents/index.ts",
+  "discovery/index": "sdk/discovery/index.ts",
+  "discovery/browser": "sdk/discovery/browser.ts",
 };
 const entry = Object.fromEntries(Object.entries(candidates).filter(([, file]) => existsSync(file)));
 

@@ -24,6 +24,10 @@ const alias = Object.entries(pkg.exports)
 export default defineConfig({
   root: __dirname,
   resolve: { alias },
-  build: { outDir: process.env.Z402_DAPP_OUT ?? path.join(__dirname, "dist"), emptyOutDir: true, target: "es2022" },
+  build: {
+    outDir: process.env.Z402_DAPP_OUT ?? path.join(__dirname, "dist"),
+    emptyOutDir: true,
+    target: "es2022",
+  },
   server: { host: "127.0.0.1" },
 });

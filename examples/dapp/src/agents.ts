@@ -18,6 +18,7 @@ import type { DappConfig } from "./config";
 const FACTORY_ABI = [
   "function createAgent(bytes32 salt, string agentURI, bytes32 cardHash, (string metadataKey, bytes metadataValue)[] metadata) returns (uint256 agentId, address account)",
   "function agentCount() view returns (uint256)",
+  "function predictAgentAccount(address owner, bytes32 salt) view returns (address)",
 ];
 
 export interface AgentRow {
@@ -69,7 +70,9 @@ export class AgentDirectory {
   private async row(m: AgentMatch): Promise<AgentRow> {
     const rep = await paidReputation(this.store, m.agent.agentId);
     const skills = (m.agent.file?.services ?? []).flatMap((s) =>
-      Array.isArray(s.skills) ? (s.skills as { name?: string; id?: string }[]).map((k) => k.name ?? k.id ?? "") : [],
+      Array.isArray(s.skills)
+        ? (s.skills as { name?: string; id?: string }[]).map((k) => k.name ?? k.id ?? "")
+        : [],
     );
     return {
       id: m.agent.agentId,
@@ -82,12 +85,34 @@ export class AgentDirectory {
     };
   }
 
-  /** Creates an agent through the factory: card, registration file and its hash, in one transaction. */
-  async create(input: { name: string; skill: string; price: bigint; payTo: string }): Promise<void> {
-    const card = new AgentCardBuilder({ name: input.name, description: `${input.name}, created in the z402 dApp`, version: "1.0.0" })
-      .addSkill({ id: input.skill, name: input.skill, description: `${input.skill} on request`, tags: [input.skill] })
-      .build();
-    const tx = await this.factory.createAgent(hexlify(randomBytes(32)), card.dataUri, card.hash, []);
+  /**
+   * Creates an agent through the factory: its account address is predicted first, so the card can name it as
+   * the payee, and the registration file (as a data URI) and its hash go on chain in the same transaction.
+   */
+  async create(input: { name: string; skill: string; price: bigint }): Promise<void> {
+    const salt = hexlify(randomBytes(32));
+    const account = (await this.factory.predictAgentAccount(await this.signer.getAddress(), salt)) as string;
+    const card = new AgentCardBuilder({
+      name: input.name,
+      description: `${input.name}, created in the z402 dApp`,
+      version: "1.0.0",
+    })
+      .addSkill({
+        id: input.skill,
+        name: input.skill,
+        description: `${input.skill} on request`,
+        tags: [input.skill],
+      })
+      .withX402([
+        {
+          scheme: "batch-settlement",
+          network: `eip155:${this.config.chainId}`,
+          asset: this.config.contracts.usdc as `0x${string}`,
+          payTo: account as `0x${string}`,
+          amount: input.price.toString(),
+        },
+      ]);
+    const tx = await this.factory.createAgent(salt, card.toDataURI(), card.hash(), []);
     await tx.wait();
   }
 }

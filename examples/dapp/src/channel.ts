@@ -3,7 +3,12 @@
  * channel's chain state read back from the escrow (so the numbers on the page are the chain's, not ours).
  */
 import { Contract, Wallet, ZeroHash, type Provider, type Signer } from "ethers";
-import { buildChannelConfig, channelIdOf, decodePaymentRequiredHeader, decodePaymentResponseHeader } from "z402";
+import {
+  buildChannelConfig,
+  channelIdOf,
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+} from "z402";
 import { ethersClientChain, wrapFetch } from "z402/client";
 import type { DappConfig } from "./config";
 
@@ -78,7 +83,8 @@ export class SellerChannel {
     if (this.offer) return this.offer;
     const res = await fetch(this.sellerUrl(), { method: "POST", body: "{}" });
     const header = res.headers.get("payment-required");
-    if (res.status !== 402 || !header) throw new Error(`The seller at ${this.sellerUrl()} did not ask for payment.`);
+    if (res.status !== 402 || !header)
+      throw new Error(`The seller at ${this.sellerUrl()} did not ask for payment.`);
     const required = decodePaymentRequiredHeader(header);
     const escrowOffer = required.accepts.find((a) => a.scheme === "batch-settlement");
     if (!escrowOffer) throw new Error("The seller does not offer the escrow scheme.");
@@ -93,7 +99,8 @@ export class SellerChannel {
   }
 
   sellerUrl(): string {
-    if (!this.config.sellerUrl) throw new Error("No demo seller in config.json: run `npx z402 node --seller`.");
+    if (!this.config.sellerUrl)
+      throw new Error("No demo seller in config.json: run `npx z402 node --seller`.");
     return this.config.sellerUrl;
   }
 
@@ -110,7 +117,9 @@ export class SellerChannel {
       if (!res.ok) throw new Error(`The seller answered ${res.status}: ${body.slice(0, 200)}`);
       const receipt = res.headers.get("payment-response");
       if (receipt) {
-        const settled = decodePaymentResponseHeader(receipt) as { extra?: { chargedAmount?: string; channelState?: { channelId?: string } } };
+        const settled = decodePaymentResponseHeader(receipt) as {
+          extra?: { chargedAmount?: string; channelState?: { channelId?: string } };
+        };
         this.vouchers.count += 1;
         this.vouchers.spent += BigInt(settled.extra?.chargedAmount ?? "0");
         this.channelId = settled.extra?.channelState?.channelId ?? this.channelId;
@@ -133,7 +142,10 @@ export class SellerChannel {
   async startWithdrawal(): Promise<void> {
     const view = await this.read();
     if (!view) throw new Error("There is no channel to withdraw from yet.");
-    const tx = await this.escrow.initiateWithdraw(await this.channelConfig(), view.balance - view.totalClaimed);
+    const tx = await this.escrow.initiateWithdraw(
+      await this.channelConfig(),
+      view.balance - view.totalClaimed,
+    );
     await tx.wait();
   }
 
@@ -156,6 +168,10 @@ export class SellerChannel {
   }
 
   private async expectedChannelId(): Promise<string> {
-    return channelIdOf(await this.channelConfig(), this.config.chainId, this.config.contracts.escrow as `0x${string}`);
+    return channelIdOf(
+      await this.channelConfig(),
+      this.config.chainId,
+      this.config.contracts.escrow as `0x${string}`,
+    );
   }
 }

@@ -40,7 +40,8 @@ export async function loadConfig(url = "config.json"): Promise<DappConfig> {
   } catch {
     throw new ConfigError("Cannot load config.json: start the local chain with `npx z402 node`.");
   }
-  if (!res.ok) throw new ConfigError("No config.json next to the page: start the local chain with `npx z402 node`.");
+  if (!res.ok)
+    throw new ConfigError("No config.json next to the page: start the local chain with `npx z402 node`.");
   const config = (await res.json()) as Partial<DappConfig>;
   if (typeof config.rpcUrl !== "string" || typeof config.chainId !== "number")
     throw new ConfigError("config.json lacks rpcUrl or chainId.");

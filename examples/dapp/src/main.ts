@@ -40,7 +40,8 @@ async function main(): Promise<void> {
         ? "none"
         : `${usdc(view.withdrawal.amount)} since ${new Date(Number(view.withdrawal.initiatedAt) * 1000).toISOString()}`,
     );
-    el<HTMLButtonElement>("withdraw").disabled = view.balance === view.totalClaimed || view.withdrawal.initiatedAt !== 0n;
+    el<HTMLButtonElement>("withdraw").disabled =
+      view.balance === view.totalClaimed || view.withdrawal.initiatedAt !== 0n;
     el<HTMLButtonElement>("finalize").disabled = view.withdrawal.initiatedAt === 0n;
   };
 
@@ -61,42 +62,53 @@ async function main(): Promise<void> {
     }
   };
 
-  el("create-agent").closest("form")!.addEventListener(
-    "submit",
-    action(el("create-agent"), async () => {
-      const form = new FormData(el<HTMLFormElement>("create-agent").closest("form")!);
-      await directory.create({
-        name: String(form.get("name")),
-        skill: String(form.get("skill")),
-        price: parseUnits(String(form.get("price")), 6),
-        payTo: address,
-      });
-      message("Agent created.");
-    }),
-  );
+  el("create-agent")
+    .closest("form")!
+    .addEventListener(
+      "submit",
+      action(el("create-agent"), async () => {
+        const form = new FormData(el<HTMLFormElement>("create-agent").closest("form")!);
+        await directory.create({
+          name: String(form.get("name")),
+          skill: String(form.get("skill")),
+          price: parseUnits(String(form.get("price")), 6),
+        });
+        message("Agent created.");
+      }),
+    );
 
-  el("pay").closest("form")!.addEventListener(
-    "submit",
-    action(el("pay"), async () => {
-      const form = new FormData(el<HTMLFormElement>("pay").closest("form")!);
-      const count = Number(form.get("count"));
-      const { price } = await channel.readOffer();
-      const balance = (await token.balanceOf(address)) as bigint;
-      const view = await channel.read();
-      const available = view ? view.balance - view.totalClaimed - channel.vouchers.spent : 0n;
-      if (available < price * BigInt(count) && balance < price * 100n)
-        throw new Error(`Insufficient funds: ${address} holds ${usdc(balance)} USDC, a channel needs ${usdc(price * 100n)}.`);
-      await channel.pay(count, (body) => {
-        show("voucher-count", channel.vouchers.count);
-        show("spent", usdc(channel.vouchers.spent));
-        show("last-response", body);
-      });
-      message(`${count} paid requests done.`);
-    }),
-  );
+  el("pay")
+    .closest("form")!
+    .addEventListener(
+      "submit",
+      action(el("pay"), async () => {
+        const form = new FormData(el<HTMLFormElement>("pay").closest("form")!);
+        const count = Number(form.get("count"));
+        const { price } = await channel.readOffer();
+        const balance = (await token.balanceOf(address)) as bigint;
+        const view = await channel.read();
+        const available = view ? view.balance - view.totalClaimed - channel.vouchers.spent : 0n;
+        if (available < price * BigInt(count) && balance < price * 100n)
+          throw new Error(
+            `Insufficient funds: ${address} holds ${usdc(balance)} USDC, a channel needs ${usdc(price * 100n)}.`,
+          );
+        await channel.pay(count, (body) => {
+          show("voucher-count", channel.vouchers.count);
+          show("spent", usdc(channel.vouchers.spent));
+          show("last-response", body);
+        });
+        message(`${count} paid requests done.`);
+      }),
+    );
 
-  el("withdraw").addEventListener("click", action(el("withdraw"), () => channel.startWithdrawal()));
-  el("finalize").addEventListener("click", action(el("finalize"), () => channel.finishWithdrawal()));
+  el("withdraw").addEventListener(
+    "click",
+    action(el("withdraw"), () => channel.startWithdrawal()),
+  );
+  el("finalize").addEventListener(
+    "click",
+    action(el("finalize"), () => channel.finishWithdrawal()),
+  );
 
   await Promise.all([refreshBalance(), refreshAgents(), refreshChannel()]);
   document.body.dataset.ready = "true";

@@ -28,7 +28,8 @@ export async function connect(config: DappConfig): Promise<Connection> {
     const signer = await provider.getSigner();
     return { provider, signer, address: await signer.getAddress(), kind: "injected" };
   }
-  if (!config.devPrivateKey) throw new WalletError("No wallet found: install one, or run the page from `z402 node`.");
+  if (!config.devPrivateKey)
+    throw new WalletError("No wallet found: install one, or run the page from `z402 node`.");
   const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   await checkChain(provider, config);
   const signer = new Wallet(config.devPrivateKey, provider);
@@ -43,5 +44,7 @@ async function checkChain(provider: Provider, config: DappConfig): Promise<void>
     throw new WalletError(`No chain answers at ${config.rpcUrl}: start it with \`npx z402 node\`.`);
   }
   if (chainId !== BigInt(config.chainId))
-    throw new WalletError(`Wrong network: the wallet is on chain ${chainId}, the page needs chain ${config.chainId}.`);
+    throw new WalletError(
+      `Wrong network: the wallet is on chain ${chainId}, the page needs chain ${config.chainId}.`,
+    );
 }
