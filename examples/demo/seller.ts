@@ -37,6 +37,8 @@ export interface Seller {
   url: string;
   chain: EthersEscrowChain;
   store: SqliteVoucherStore;
+  /** The voucher store's SQLite file. */
+  storeFile: string;
   mirror: ChainMirror;
   paywall: Paywall;
   /** Chain calls made by the paywall and mirror (the event poll counts as background). */
@@ -50,10 +52,9 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
   const mirror = new ChainMirror(chain, { pollMs: 250 });
   await mirror.start();
   const dir = mkdtempSync(path.join(os.tmpdir(), "z402-demo-seller-"));
-  const store = new SqliteVoucherStore({
-    filename: path.join(dir, "vouchers.sqlite"),
-    synchronous: "NORMAL",
-  });
+  // WAL with synchronous=NORMAL: a committed voucher survives a process crash (an OS crash may lose the last ones).
+  const storeFile = path.join(dir, "vouchers.sqlite");
+  const store = new SqliteVoucherStore({ filename: storeFile, synchronous: "NORMAL" });
   const paywall = new Paywall({
     network: `eip155:${cfg.chainId}`,
     chain,
@@ -84,6 +85,7 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
     url: `http://127.0.0.1:${port}`,
     chain,
     store,
+    storeFile,
     mirror,
     paywall,
     rpc,

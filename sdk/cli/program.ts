@@ -148,7 +148,8 @@ export function buildProgram(): Command {
       .argument("<url>", "the paid resource")
       .option("-X, --method <method>", "HTTP method", "GET")
       .option("-d, --data <body>", "request body (sent as JSON)")
-      .option("--max-deposit <usdc>", "largest deposit the client may lock", "1")
+      .option("--deposit <usdc>", "amount to lock when a channel is opened or topped up", "0.1")
+      .option("--max-deposit <usdc>", "largest total the client may lock in one channel", "1")
       .option("--store <file>", "client channel state file", ".z402/client.json")
       .action(run(async () => (await import("./commands/pay")).payCommand)),
     ['z402 pay http://127.0.0.1:4021/summarize -X POST -d \'{"text":"…"}\''],
