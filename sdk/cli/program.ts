@@ -97,7 +97,9 @@ export function buildProgram(): Command {
       .option("--description <text>", "what the agent does", "")
       .option("--skill <id...>", "skill ids offered (repeatable)")
       .option("--price <usdc>", "price per request in USDC", "0.001")
-      .option("--url <url>", "the agent's A2A / HTTP endpoint")
+      .option("--url <url>", "the agent's base URL (its A2A endpoint is <url>/a2a)")
+      .option("--token <address>", "payment token (default: the deployment's USDC)")
+      .option("--salt <bytes32>", "CREATE2 salt for the AgentAccount (default: keccak256 of the name)")
       .action(run(async () => (await import("./commands/agent")).agentCreate)),
     ["z402 agent create --name Summarizer --skill summarize --price 0.001 --url http://127.0.0.1:4021"],
   );

@@ -97,4 +97,55 @@ describe("z402 CLI: agents, discovery and feedback against a local chain", funct
     expect(score.code).to.equal(2);
     expect(score.stderr).to.match(/"101" is not a valid score/);
   });
+
+  it("creates an agent through the factory and finds it by its skill", async function () {
+    const key = a.world.deployer.privateKey;
+    const r = await cli([
+      "agent", "create", "--name", "Translator", "--skill", "translate", "--price", "0.002",
+      "--url", "http://127.0.0.1:4999", "--key", key, "--json",
+    ]); // prettier-ignore
+    expect(r.code, r.stderr).to.equal(0);
+    const created = JSON.parse(r.stdout);
+    expect(created.agentId).to.equal("3");
+    const found = await cli(["discover", "--skill", "translate", "--json"]);
+    const rows = JSON.parse(found.stdout) as Array<{ agentId: string; price: string; account: string }>;
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.include({ agentId: "3", price: "2000", account: created.account });
+  });
+
+  it("refuses to create the same agent twice with the same key and salt, in one sentence", async function () {
+    const r = await cli([
+      "agent", "create", "--name", "Translator", "--skill", "translate",
+      "--url", "http://127.0.0.1:4999", "--key", a.world.deployer.privateKey,
+    ]); // prettier-ignore
+    expect(r.code).to.equal(1);
+    expect(r.stderr.trim()).to.equal("z402: This key already created an agent with that salt.");
+  });
+
+  it("asks for a skill and an endpoint before sending anything", async function () {
+    const noSkill = await cli([
+      "agent",
+      "create",
+      "--name",
+      "X",
+      "--url",
+      "http://127.0.0.1:1",
+      "--key",
+      a.world.deployer.privateKey,
+    ]);
+    expect(noSkill.code).to.equal(2);
+    expect(noSkill.stderr).to.match(/needs at least one skill/);
+    const noUrl = await cli([
+      "agent",
+      "create",
+      "--name",
+      "X",
+      "--skill",
+      "y",
+      "--key",
+      a.world.deployer.privateKey,
+    ]);
+    expect(noUrl.code).to.equal(2);
+    expect(noUrl.stderr).to.match(/needs an endpoint/);
+  });
 });
