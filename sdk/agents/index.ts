@@ -9,3 +9,5 @@ export * from "./card-build";
 export * from "./card-builder";
 export * from "./card-parse";
 export * from "./registry-id";
+export * from "./onchain-abi";
+export * from "./onchain";

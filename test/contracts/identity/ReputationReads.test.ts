@@ -257,6 +257,14 @@ describe("ReputationRegistry reads", function () {
       ]);
     });
 
+    it("filters a summary page by tags", async function () {
+      const { reputation, client, agentId } = await loadFixture(withFive);
+      await give(reputation, client, agentId, 99n, 0, "uptime", "day");
+      expect(
+        await reputation.getSummaryPage(agentId, [client.address], "uptime", "day", 1n, 10n),
+      ).to.deep.equal([1n, 99n, 0n, false]);
+    });
+
     it("getSummaryPage also requires clients", async function () {
       const { reputation, agentId } = await loadFixture(withFive);
       await expect(reputation.getSummaryPage(agentId, [], "", "", 1n, 1n)).to.be.revertedWithCustomError(
