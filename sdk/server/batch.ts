@@ -5,7 +5,7 @@ import type { ChainChannel } from "./chain";
 import { collectorData, depositNonce, eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
 import { BaseError } from "../errors/base";
 import type { ChannelConfig } from "../types/batch-settlement";
-import { VoucherVerifier } from "../verify/voucher-verifier";
+import { VoucherVerifier, type ChannelContext } from "../verify/voucher-verifier";
 import { loadNativeBackend } from "../verify/native";
 import type { Address } from "../utils/address";
 import { batchPayloadSchema, parseWith } from "./decode";
@@ -32,6 +32,8 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** The escrow-scheme half of the paywall: deposits, vouchers, reservations and commits. */
 export class BatchScheme {
   private verifier: VoucherVerifier;
+  private readonly contexts = new Map<string, ChannelContext>();
+  private readonly payers = new Map<string, string>();
   private readonly locks = new ChannelLocks();
   private readonly deposits = new Map<string, Promise<void>>();
   private readonly provisional = new Map<string, bigint>();
@@ -42,6 +44,25 @@ export class BatchScheme {
   constructor(private readonly opts: PaywallOptions) {
     this.verifier = this.makeVerifier();
     this.instance = opts.instanceId ?? Math.random().toString(36).slice(2, 10);
+  }
+
+  /** Channel contexts by config, so a known channel costs no config hashing. Bounded like the verifier's. */
+  private channelContext(config: ChannelConfigWire): ChannelContext {
+    const key = `${config.payer}${config.payerAuthorizer}${config.receiver}${config.receiverAuthorizer}${config.token}${config.withdrawDelay}${config.salt}`;
+    let ctx = this.contexts.get(key);
+    if (!ctx) {
+      ctx = this.verifier.channel(config as ChannelConfig);
+      if (this.contexts.size >= 100_000) this.contexts.clear();
+      this.contexts.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  private payerOf(channelId: string, payer: string): string {
+    const checksummed = getAddress(payer);
+    if (this.payers.size >= 100_000) this.payers.clear();
+    this.payers.set(channelId, checksummed);
+    return checksummed;
   }
 
   private makeVerifier(backend?: VoucherVerifier["backend"]): VoucherVerifier {
@@ -56,7 +77,10 @@ export class BatchScheme {
   /** Switches voucher recovery to native libsecp256k1 when its binding is installed. */
   async init(): Promise<void> {
     const native = await loadNativeBackend();
-    if (native) this.verifier = this.makeVerifier(native);
+    if (native) {
+      this.verifier = this.makeVerifier(native);
+      this.contexts.clear();
+    }
   }
 
   /** Steps 1–5 of the server rules; resolves with the channel reserved and the voucher persisted. */
@@ -78,7 +102,8 @@ export class BatchScheme {
     if (/^0x0{40}$/.test(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
     let channelId: string;
     try {
-      const ctx = this.verifier.verifyVoucher(config as ChannelConfig, payload.voucher as never);
+      const ctx = this.channelContext(config);
+      this.verifier.verify(ctx, payload.voucher as never);
       channelId = ctx.channelId.toLowerCase();
     } catch (err) {
       if (err instanceof BaseError) throw new PaymentRefusal(err.code);
@@ -116,7 +141,7 @@ export class BatchScheme {
       const ticket: BatchTicket = {
         scheme: "batch-settlement",
         channelId,
-        payer: getAddress(config.payer),
+        payer: this.payers.get(channelId) ?? this.payerOf(channelId, config.payer),
         price,
         record: next,
         chain,

@@ -67,6 +67,13 @@ function omitExpected(values: Record<string, unknown>): Record<string, unknown> 
   return rest;
 }
 
+interface PendingWrite {
+  record: ChannelRecord;
+  expectedVersion: number;
+  resolve: (ok: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * The embedded default store: one SQLite file in WAL mode. Each compare-and-set is one transaction,
  * committed (and, with `synchronous = FULL`, fsynced) before the promise resolves.
@@ -78,6 +85,8 @@ export class SqliteVoucherStore implements VoucherStore {
   private readonly update: Database.Statement;
   private readonly selectOwed: Database.Statement;
   private readonly selectLocked: Database.Statement;
+  private queue: PendingWrite[] = [];
+  private scheduled = false;
 
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.filename);
@@ -107,8 +116,32 @@ export class SqliteVoucherStore implements VoucherStore {
     return row ? toRecord(row) : undefined;
   }
 
-  async compareAndSet(record: ChannelRecord, expectedVersion: number): Promise<boolean> {
-    return this.casSync(record, expectedVersion);
+  /**
+   * Group commit: every compare-and-set issued in the same event-loop turn runs in one transaction (one
+   * fsync), each still checked against its own expected version; promises resolve after the commit.
+   */
+  compareAndSet(record: ChannelRecord, expectedVersion: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, expectedVersion, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    let results: boolean[];
+    try {
+      results = this.db.transaction(() => batch.map((op) => this.casSync(op.record, op.expectedVersion)))();
+    } catch (err) {
+      for (const op of batch) op.reject(err);
+      return;
+    }
+    batch.forEach((op, i) => op.resolve(results[i]));
   }
 
   private casSync(record: ChannelRecord, expectedVersion: number): boolean {
@@ -133,6 +166,7 @@ export class SqliteVoucherStore implements VoucherStore {
   }
 
   async close(): Promise<void> {
+    if (this.queue.length > 0) this.flush();
     if (this.db.open) this.db.close();
   }
 }
