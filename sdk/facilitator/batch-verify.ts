@@ -1,6 +1,6 @@
 import { ethers } from "ethers";
 import { collectorNonce, receiveWithAuthorizationDigest } from "../eip712";
-import { isSignedBy } from "../verify";
+import { isSignedBy, type RecoveryBackend } from "../verify";
 import type { Address, Hex } from "../utils/address";
 import {
   MAX_WITHDRAW_DELAY,
@@ -26,6 +26,7 @@ export interface BatchContext {
   escrowAddress: string;
   collector: string;
   now(): bigint;
+  recovery: RecoveryBackend;
 }
 
 export interface VoucherFields {
@@ -79,7 +80,7 @@ export function checkConfig(
   }
 }
 
-async function signedBy(provider: ethers.Provider, account: string, digest: string, signature: string) {
+async function signedBy(ctx: BatchContext, account: string, digest: string, signature: string) {
   try {
     if (
       ethers.dataLength(signature) === 65 &&
@@ -90,12 +91,12 @@ async function signedBy(provider: ethers.Provider, account: string, digest: stri
   } catch {
     // fall through to ERC-1271
   }
-  if ((await provider.getCode(account)) === "0x") return false;
+  if ((await ctx.provider.getCode(account)) === "0x") return false;
   try {
     const wallet = new ethers.Contract(
       account,
       ["function isValidSignature(bytes32,bytes) view returns (bytes4)"],
-      provider,
+      ctx.provider,
     );
     return (await wallet.isValidSignature(digest, signature)) === "0x1626ba7e";
   } catch {
@@ -108,12 +109,12 @@ export async function voucherValid(ctx: BatchContext, c: ChannelConfig, v: Vouch
   const digest = voucherDigest(v.channelId, BigInt(v.maxClaimableAmount), chainId, ctx.escrowAddress);
   if (c.payerAuthorizer !== ethers.ZeroAddress) {
     try {
-      return isSignedBy(digest, v.signature, c.payerAuthorizer);
+      return isSignedBy(digest, v.signature, c.payerAuthorizer, ctx.recovery);
     } catch {
       return false; // malformed or high-s
     }
   }
-  return signedBy(ctx.provider, c.payer, digest, v.signature);
+  return signedBy(ctx, c.payer, digest, v.signature);
 }
 
 /** Verifies a `voucher` (or `refund`) payload against the channel's on-chain state. */
@@ -178,7 +179,7 @@ export async function verifyDeposit(
       nonce: collectorNonce(v.channelId as Hex, auth.salt as Hex),
     },
   );
-  if (!(await signedBy(ctx.provider, c.payer, digest, auth.signature)))
+  if (!(await signedBy(ctx, c.payer, digest, auth.signature)))
     return no(Reason.bsReceiveAuthorizationSignature);
   if (!(await voucherValid(ctx, c, v, chainId))) return no(Reason.bsVoucherSignature);
   const token = new ethers.Contract(

@@ -17,6 +17,8 @@ import {
 } from "./batch-verify";
 import { settleClaim, settleRefund, settleSweep, type Claim, type SettleContext } from "./batch-settle";
 import { fail, finish, send } from "./batch-tx";
+import { nobleBackend, type RecoveryBackend } from "../verify";
+import { InFlight } from "./in-flight";
 import { Reason } from "./reasons";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
 
@@ -34,6 +36,8 @@ export interface BatchSchemeOptions {
   confirmationTimeoutMs?: number;
   /** Clock in unix seconds (default: wall clock). */
   now?: () => bigint;
+  /** Signature recovery (default: pure JS; pass `await loadNativeBackend()` for the native path). */
+  recovery?: RecoveryBackend;
 }
 
 type DepositPayload = { channelConfig: ChannelConfig; voucher: VoucherFields; deposit: DepositFields };
@@ -56,6 +60,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
   private readonly ctx: SettleContext;
   /** Deposits broadcast but not yet confirmed, by authorization signature, so a retry reconciles instead of resending. */
   private readonly pending = new Map<string, string>();
+  private readonly inFlight = new InFlight<SettleResult>();
   private address?: string;
 
   constructor(o: BatchSchemeOptions) {
@@ -69,6 +74,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
       collector: ethers.getAddress(o.collector ?? CANONICAL_ERC3009_COLLECTOR),
       now: o.now ?? (() => BigInt(Math.floor(Date.now() / 1000))),
       timeoutMs: o.confirmationTimeoutMs ?? 30_000,
+      recovery: o.recovery ?? nobleBackend,
       authorizer: o.authorizer,
     };
     void o.signer.getAddress().then((a) => (this.address = a));
@@ -100,7 +106,10 @@ export class BatchSettlementScheme implements FacilitatorScheme {
   async settle(request: SchemeRequest): Promise<SettleResult> {
     const p = request.payload.payload;
     const network = request.requirements.network;
-    if (p.type === "deposit") return this.deposit(request);
+    if (p.type === "deposit") {
+      const key = (p.deposit as DepositFields | undefined)?.authorization?.erc3009Authorization?.signature;
+      return this.inFlight.run(typeof key === "string" ? key : undefined, () => this.deposit(request));
+    }
     if (p.type === "claim" && Array.isArray(p.claims)) {
       return settleClaim(
         this.ctx,

@@ -1,9 +1,10 @@
 import { ethers } from "ethers";
 import { transferWithAuthorizationDigest } from "../eip712";
-import { isSignedBy } from "../verify";
+import { isSignedBy, nobleBackend, type RecoveryBackend } from "../verify";
 import type { Address, Hex } from "../utils/address";
 import { Reason } from "./reasons";
 import { serialized } from "./send-queue";
+import { InFlight } from "./in-flight";
 import { waitOrPending } from "./receipts";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
 
@@ -27,6 +28,8 @@ export interface ExactSchemeOptions {
   confirmationTimeoutMs?: number;
   /** Clock in unix seconds (default: wall clock). */
   now?: () => bigint;
+  /** Signature recovery (default: pure JS; pass `await loadNativeBackend()` for the native path). */
+  recovery?: RecoveryBackend;
 }
 
 interface Authorization {
@@ -63,7 +66,9 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   private readonly signer: ethers.Signer;
   private readonly timeoutMs: number;
   private readonly now: () => bigint;
+  private readonly recovery: RecoveryBackend;
   private readonly pending = new Map<string, string>();
+  private readonly inFlight = new InFlight<SettleResult>();
   private address?: string;
 
   constructor(options: ExactSchemeOptions) {
@@ -71,6 +76,7 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     this.networks = options.networks;
     this.timeoutMs = options.confirmationTimeoutMs ?? 30_000;
     this.now = options.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+    this.recovery = options.recovery ?? nobleBackend;
     void options.signer.getAddress().then((a) => (this.address = a));
   }
 
@@ -119,9 +125,17 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   }
 
   async settle(request: SchemeRequest): Promise<SettleResult> {
-    const network = request.requirements.network;
     const parsed = parse(request.payload.payload);
     const key = parsed && `${ethers.getAddress(parsed.auth.from)}:${parsed.auth.nonce.toLowerCase()}`;
+    return this.inFlight.run(key, () => this.settleOnce(request, parsed, key));
+  }
+
+  private async settleOnce(
+    request: SchemeRequest,
+    parsed: ReturnType<typeof parse>,
+    key: string | undefined,
+  ): Promise<SettleResult> {
+    const network = request.requirements.network;
     const pendingTx = key && this.pending.get(key);
     if (parsed && pendingTx) return this.reconcile(key, pendingTx, network, parsed.auth);
     const verdict = await this.verify(request);
@@ -190,7 +204,7 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
   /** ECDSA recovery for EOAs (low-s only); ERC-1271 for accounts with code. */
   private async signedBy(payer: string, digest: Hex, signature: string): Promise<boolean> {
     try {
-      if (isSignedBy(digest, signature, payer)) return true;
+      if (isSignedBy(digest, signature, payer, this.recovery)) return true;
     } catch {
       // not a 65-byte low-s ECDSA signature; a contract wallet may still accept it
     }

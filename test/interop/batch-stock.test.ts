@@ -97,5 +97,28 @@ describe("Z402Escrow at the canonical batch-settlement address, driven by stock 
         await server.close();
       }
     });
+
+    it("carries the stock server's cooperative refund (claim plus refundWithSignature in one multicall) to the payer", async function () {
+      const receiver = await world.payee();
+      const server = await serveStockBatchExpress(
+        ours.url,
+        receiver,
+        ethers.Wallet.createRandom().privateKey,
+        "1000",
+      );
+      try {
+        const payer = await world.payer();
+        const before = await world.usdc.token.balanceOf(payer.address);
+        const { fetch: pay } = stockBatchFetch(world.chain, payer);
+        for (let i = 0; i < 2; i++) expect((await pay(`${server.url}/paid`)).status).to.equal(200);
+        const refunds = await server.refundAll();
+        expect(refunds).to.have.length(1);
+        expect(await world.usdc.token.balanceOf(payer.address)).to.equal(before - 2000n);
+        const [claimed] = await escrow.receivers(receiver, USDC);
+        expect(claimed).to.equal(2000n); // the owed vouchers were claimed in the same multicall
+      } finally {
+        await server.close();
+      }
+    });
   });
 });

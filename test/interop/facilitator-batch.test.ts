@@ -6,6 +6,7 @@ import {
   signVoucher,
 } from "@x402/evm/batch-settlement/client";
 import { BatchSettlementScheme, createFacilitator, type Facilitator } from "../../sdk/facilitator";
+import { loadNativeBackend } from "../../sdk/verify/native";
 import { NETWORK } from "./support/chain";
 import { USDC } from "./support/place";
 import { placeEscrow, WITHDRAW_DELAY } from "./support/batch";
@@ -20,8 +21,10 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
   before(async function () {
     world = await startWorld();
     await placeEscrow(world.chain, await world.operator());
+    // The native secp256k1 path, as a production facilitator would run it.
+    const recovery = (await loadNativeBackend()) ?? undefined;
     facilitator = createFacilitator([
-      new BatchSettlementScheme({ signer: await world.operator(), networks: [NETWORK] }),
+      new BatchSettlementScheme({ signer: await world.operator(), networks: [NETWORK], recovery }),
     ]);
   });
   after(async function () {
@@ -115,6 +118,18 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
     expect((result.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
   });
 
+  it("answers two concurrent settles of one deposit with the same transaction, crediting it once", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    const [a, b] = await Promise.all([
+      facilitator.settle(payload, c.requirements),
+      facilitator.settle(payload, c.requirements),
+    ]);
+    expect([a.success, b.success]).to.deep.equal([true, true]);
+    expect(a.transaction).to.equal(b.transaction);
+    expect((b.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
+  });
+
   it("rejects a deposit whose channel pays someone other than payTo", async function () {
     const c = await channel();
     const payload = await c.deposit("5000", "1000");
@@ -129,6 +144,35 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
     expect(
       (await facilitator.verify(await c.deposit("5000", "1000"), c.requirements)).invalidReason,
     ).to.equal("invalid_batch_settlement_evm_withdraw_delay_mismatch");
+  });
+
+  it("rejects a deposit whose amount differs from the one the payer authorized", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    (payload.payload as { deposit: { amount: string } }).deposit.amount = "50000";
+    expect((await facilitator.verify(payload, c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_receive_authorization_signature",
+    );
+  });
+
+  it("rejects a deposit authorization that expires within the 6 s buffer", async function () {
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    const auth = (
+      payload.payload as { deposit: { authorization: { erc3009Authorization: { validBefore: string } } } }
+    ).deposit.authorization.erc3009Authorization;
+    auth.validBefore = String(Math.floor(Date.now() / 1000) + 3);
+    expect((await facilitator.verify(payload, c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_payload_authorization_valid_before",
+    );
+  });
+
+  it("rejects a deposit from a payer without the funds", async function () {
+    const c = await channel();
+    const payload = await c.deposit("2000000", "1000");
+    expect((await facilitator.verify(payload, c.requirements)).invalidReason).to.equal(
+      "invalid_batch_settlement_evm_insufficient_balance",
+    );
   });
 
   it("rejects a voucher on a channel that was never funded", async function () {

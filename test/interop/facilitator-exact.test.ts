@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ethers } from "ethers";
 import { HTTPFacilitatorClient } from "@x402/core/server";
 import { decodePaymentResponseHeader } from "@x402/core/http";
 import {
@@ -168,8 +169,21 @@ describe("z402 facilitator: exact (EIP-3009)", function () {
       const payloads = [];
       for (let i = 0; i < 4; i++) payloads.push(await signExact(await world.payer(), req)); // minting is sequential
       const results = await Promise.all(payloads.map((p) => client.settle(p as never, req as never)));
-      expect(results.map((r) => r.success)).to.deep.equal([true, true, true, true]);
+      expect(results.map((r: { success: boolean }) => r.success)).to.deep.equal([true, true, true, true]);
       expect(await world.usdc.token.balanceOf(payTo)).to.equal(4000n);
+    });
+
+    it("answers two concurrent settles of one authorization with the same transaction, paying once", async function () {
+      const payTo = await world.payee();
+      const req = exactRequirements(payTo);
+      const payload = await signExact(await world.payer(), req);
+      const [a, b] = await Promise.all([
+        client.settle(payload as never, req as never),
+        client.settle(payload as never, req as never),
+      ]);
+      expect([a.success, b.success]).to.deep.equal([true, true]);
+      expect(a.transaction).to.equal(b.transaction);
+      expect(await world.usdc.token.balanceOf(payTo)).to.equal(1000n);
     });
 
     it("answers settlement_pending with the hash when the receipt does not arrive, then reconciles the retry", async function () {
@@ -221,6 +235,51 @@ describe("z402 facilitator: exact (EIP-3009)", function () {
         errorReason: "invalid_x402_version",
         transaction: "",
       });
+    });
+
+    it("answers requirements with a numeric amount with invalid_payment_requirements", async function () {
+      const req = exactRequirements(await world.payee());
+      const payload = await signExact(await world.payer(), req);
+      const res = await post(
+        "/verify",
+        JSON.stringify({ paymentPayload: payload, paymentRequirements: { ...req, amount: 1000 } }),
+      );
+      expect(await res.json()).to.include({ isValid: false, invalidReason: "invalid_payment_requirements" });
+    });
+
+    it("answers a null payload with invalid_payload", async function () {
+      const req = exactRequirements(await world.payee());
+      const res = await post("/settle", JSON.stringify({ paymentPayload: null, paymentRequirements: req }));
+      expect(await res.json()).to.include({ success: false, errorReason: "invalid_payload" });
+    });
+
+    it("answers an authorization with a malformed address with invalid_payload", async function () {
+      const req = exactRequirements(await world.payee());
+      const payload = await signExact(await world.payer(), req);
+      (payload.payload.authorization as { from: string }).from = "0x1234";
+      const res = await post(
+        "/verify",
+        JSON.stringify({ paymentPayload: payload, paymentRequirements: req }),
+      );
+      expect(await res.json()).to.include({ isValid: false, invalidReason: "invalid_payload" });
+    });
+
+    it("rejects the high-s twin of a valid signature", async function () {
+      const req = exactRequirements(await world.payee());
+      const payload = await signExact(await world.payer(), req);
+      const sig = ethers.Signature.from(payload.payload.signature);
+      const n = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+      const highS = ethers.concat([
+        sig.r,
+        ethers.toBeHex(n - BigInt(sig.s), 32),
+        sig.v === 27 ? "0x1c" : "0x1b",
+      ]);
+      payload.payload.signature = highS;
+      const res = await post(
+        "/verify",
+        JSON.stringify({ paymentPayload: payload, paymentRequirements: req }),
+      );
+      expect(await res.json()).to.include({ isValid: false, invalidReason: "invalid_exact_evm_signature" });
     });
 
     it("answers a body over the limit with 413", async function () {

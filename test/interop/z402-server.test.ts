@@ -42,8 +42,11 @@ describe("stock x402 clients against the z402 paywall", function () {
     expect(res.status).to.equal(402);
     const required = decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED")!);
     expect(required.x402Version).to.equal(2);
-    expect(required.accepts.map((a) => a.scheme)).to.have.members(["exact", "batch-settlement"]);
-    expect(required.accepts.every((a) => a.network === NETWORK)).to.equal(true);
+    expect(required.accepts.map((a: { scheme: string }) => a.scheme)).to.have.members([
+      "exact",
+      "batch-settlement",
+    ]);
+    expect(required.accepts.every((a: { network: string }) => a.network === NETWORK)).to.equal(true);
   });
 
   it("is paid by a v1 client (stock ExactEvmSchemeV1 payload in X-PAYMENT) on the same route, answered in X-PAYMENT-RESPONSE", async function () {
@@ -52,7 +55,7 @@ describe("stock x402 clients against the z402 paywall", function () {
     // maxAmountRequired (see docs/compatibility.md: the paywall's first 402 body is v2-shaped today).
     const first = await fetch(`${server.url}/paid`);
     const offer = decodePaymentRequiredHeader(first.headers.get("PAYMENT-REQUIRED")!).accepts.find(
-      (a) => a.scheme === "exact",
+      (a: { scheme: string }) => a.scheme === "exact",
     )!;
     const v1Requirements = {
       ...offer,

@@ -47,6 +47,8 @@ export interface StockBatchServer extends Served {
   scheme: BatchServer;
   /** Claims every voucher the server holds and settles the receiver's balance, through the facilitator. */
   claimAndSettle(): Promise<unknown>;
+  /** Cooperatively refunds every channel the server holds (claims what is owed first), through the facilitator. */
+  refundAll(): Promise<{ channel: string; transaction: string }[]>;
 }
 
 /** A stock `@x402/express` server with the stock batch-settlement server scheme on `GET /paid`. */
@@ -83,7 +85,12 @@ export async function serveStockBatchExpress(
   });
   const served = await serve(app);
   const manager = scheme.createChannelManager(facilitator, NETWORK, USDC);
-  return { ...served, scheme, claimAndSettle: () => manager.claimAndSettle() };
+  return {
+    ...served,
+    scheme,
+    claimAndSettle: () => manager.claimAndSettle(),
+    refundAll: () => manager.refund(),
+  };
 }
 
 /** The stock `@x402/fetch` client with the stock batch-settlement client scheme. */
