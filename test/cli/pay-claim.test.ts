@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { sellerCard } from "../../examples/demo/agents";
 import { startSeller, type Seller } from "../../examples/demo/seller";
 import { isOneSentence, z402 } from "./support/cli";
 import { startAgentsWorld, type AgentsWorld } from "./support/agents-world";
@@ -46,6 +47,13 @@ describe("z402 CLI: pay and claim against a paid server", function () {
       payTo: a.world.sellerOwner.address,
       relayer: a.world.sellerOwner,
       authorizer: a.world.sellerOwner,
+      card: (url) =>
+        sellerCard({
+          url,
+          chainId: a.world.chain.chainId,
+          token: String(a.world.token.target),
+          payTo: a.world.sellerOwner.address,
+        }),
     });
     clientState = path.join(mkdtempSync(path.join(os.tmpdir(), "z402-client-")), "client.json");
   });
