@@ -5,16 +5,11 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Contract, id, type Wallet } from "ethers";
+import { id, type Wallet } from "ethers";
+import { createAgentWithCard, predictAgentAccount } from "../../sdk/cli/factory";
 import { AgentCardBuilder } from "../../sdk/agents";
 import type { Address } from "../../sdk/agents";
 import { PRICE, SKILL } from "./seller";
-
-const FACTORY_ABI = [
-  "function createAgent(bytes32 salt, string agentURI, bytes32 cardHash, (string metadataKey, bytes metadataValue)[] metadata) returns (uint256 agentId, address account)",
-  "function predictAgentAccount(address owner, bytes32 salt) view returns (address)",
-  "event AgentCreated(uint256 indexed agentId, address indexed account, address indexed owner, bytes32 salt)",
-];
 
 export const SELLER_SALT = id("z402-demo-seller");
 export const BUYER_SALT = id("z402-demo-buyer");
@@ -26,8 +21,8 @@ export interface CreatedAgent {
 }
 
 /** Where the seller's AgentAccount will be, before it exists (CREATE2, salt bound to the owner). */
-export async function predictAccount(factory: string, owner: Wallet, salt: string): Promise<string> {
-  return (await new Contract(factory, FACTORY_ABI, owner).predictAgentAccount(owner.address, salt)) as string;
+export function predictAccount(factory: string, owner: Wallet, salt: string): Promise<string> {
+  return predictAgentAccount(factory, owner, salt);
 }
 
 /** The seller's card: the summarize skill over A2A and paid HTTP, 0.001 USDC per request in the escrow scheme. */
@@ -107,14 +102,6 @@ export async function createAgent(
   salt: string,
   card: AgentCardBuilder,
 ): Promise<CreatedAgent> {
-  const contract = new Contract(factory, FACTORY_ABI, owner);
-  const tx = await contract.createAgent(salt, card.toDataURI(), card.hash(), []);
-  const receipt = await tx.wait();
-  for (const log of receipt.logs) {
-    const parsed = contract.interface.parseLog(log);
-    if (parsed?.name === "AgentCreated") {
-      return { agentId: parsed.args.agentId as bigint, account: parsed.args.account as string, card };
-    }
-  }
-  throw new Error("the factory emitted no AgentCreated event");
+  const { agentId, account } = await createAgentWithCard(factory, owner, salt, card);
+  return { agentId, account, card };
 }

@@ -1,9 +1,10 @@
 /**
- * The buyer agent's paid requests: the z402 paying fetch (gasless EIP-3009 deposit on the first request,
- * then one signed voucher per request), timed request by request.
+ * The buyer agent: the SDK's A2A buyer, which pays over A2A (a2a-x402 extension) and over plain paid HTTP with
+ * the z402 paying fetch (gasless EIP-3009 deposit on the first request, then one signed voucher per request).
  */
 import { Wallet, ZeroHash, type Provider } from "ethers";
-import { ethersClientChain, wrapFetch } from "../../sdk/client";
+import { A2ABuyer } from "../../sdk/agents/a2a";
+import { ethersClientChain } from "../../sdk/client";
 import { CallCounter, counted } from "./counting";
 import type { ProgressBar } from "./progress";
 import { SAMPLE_TEXT } from "./summarize";
@@ -21,6 +22,7 @@ export interface BuyerConfig {
 }
 
 export interface Buyer {
+  a2a: A2ABuyer;
   /** The session key that signs vouchers (the channel's payerAuthorizer). */
   sessionKey: Wallet;
   rpc: CallCounter;
@@ -30,16 +32,18 @@ export interface Buyer {
 
 export function createBuyer(cfg: BuyerConfig): Buyer {
   const rpc = new CallCounter();
-  const sessionKey = Wallet.createRandom() as unknown as Wallet;
-  const pay = wrapFetch(fetch, {
-    payer: cfg.payer,
-    sessionKey,
-    chainId: cfg.chainId,
-    escrow: cfg.escrow,
-    depositCollector: cfg.collector,
-    chain: counted(ethersClientChain(cfg.provider, cfg.escrow), rpc),
-    deposit: { amount: cfg.deposit, max: cfg.maxDeposit },
-    channelSalt: ZeroHash,
+  const sessionKey = new Wallet(Wallet.createRandom().privateKey);
+  const a2a = new A2ABuyer({
+    pay: {
+      payer: cfg.payer,
+      sessionKey,
+      chainId: cfg.chainId,
+      escrow: cfg.escrow,
+      depositCollector: cfg.collector,
+      chain: counted(ethersClientChain(cfg.provider, cfg.escrow), rpc),
+      deposit: { amount: cfg.deposit, max: cfg.maxDeposit },
+      channelSalt: ZeroHash,
+    },
   });
   const init = {
     method: "POST",
@@ -47,11 +51,12 @@ export function createBuyer(cfg: BuyerConfig): Buyer {
     body: JSON.stringify({ text: SAMPLE_TEXT }),
   };
   return {
+    a2a,
     sessionKey,
     rpc,
     async request(url) {
       const start = performance.now();
-      const res = await pay(url, init);
+      const res = await a2a.fetch(url, init);
       const text = await res.text();
       const ms = performance.now() - start;
       if (res.status !== 200) {

@@ -6,7 +6,10 @@ export interface DemoReport {
   chainId: number;
   seller: { agentId: string; account: string; url: string; skill: string; priceAtomic: string };
   buyer: { agentId: string; address: string };
+  /** Paid HTTP requests. */
   requests: number;
+  /** Paid A2A questions (on the same channel). */
+  a2aRequests: number;
   /** Sum of what the seller charged, in atomic USDC units (6 decimals). */
   totalPaidAtomic: string;
   /** Voucher requests (2..N); the first request, which carries the deposit, is reported apart. */
@@ -33,7 +36,7 @@ function usdc(atomic: string): string {
 /** The summary table. */
 export function renderSummary(r: DemoReport): string {
   const rows: Array<[string, string]> = [
-    ["requests", String(r.requests)],
+    ["paid requests", `${r.requests} over HTTP + ${r.a2aRequests} over A2A, one channel`],
     ["total paid", usdc(r.totalPaidAtomic)],
     [
       "latency p50 / p99",

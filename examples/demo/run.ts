@@ -4,7 +4,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Contract, ZeroHash } from "ethers";
-import { parseAgentCard, type AgentCardBuilder } from "../../sdk/agents";
+import type { AgentCardBuilder } from "../../sdk/agents";
 import { need } from "../../sdk/cli/deployment";
 import { formatToken } from "../../sdk/cli/parse";
 import {
@@ -29,6 +29,7 @@ import { ProgressBar } from "./progress";
 import type { DemoReport } from "./report";
 import { PRICE, SKILL, startSeller, type Seller } from "./seller";
 import { percentile } from "./stats";
+import { SAMPLE_TEXT } from "./summarize";
 import { Steps } from "./steps";
 import { startWorld, type World } from "./world";
 
@@ -106,8 +107,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     // The seller's income goes to its AgentAccount, whose address is known before it exists.
     const payTo = await predictAccount(factory, world.sellerOwner, SELLER_SALT);
-    // The cards name the services' URLs, so they are built once the servers listen.
-    const cards: { seller?: AgentCardBuilder; buyer?: AgentCardBuilder } = {};
     seller = await steps.run(
       `start the seller's services (${SKILL}, 0.001 USDC per request)`,
       () =>
@@ -119,15 +118,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           payTo,
           relayer: world.sellerOwner,
           authorizer: world.sellerOwner,
-          mount: (app) =>
-            app.get("/.well-known/agent-card.json", (c) =>
-              cards.seller ? c.json(cards.seller.buildA2A()) : c.notFound(),
-            ),
+          card: (url) => sellerCard({ url, chainId: world.chain.chainId, token, payTo }),
         }),
-      (s) => `paid HTTP API and AgentCard on ${s.url}`,
+      (s) => `A2A agent and paid HTTP API on ${s.url}`,
     );
-    const sellerCardBuilt = sellerCard({ url: seller.url, chainId: world.chain.chainId, token, payTo });
-    cards.seller = sellerCardBuilt;
+    const sellerCardBuilt = seller.card;
+    const buyerCardRef: { current?: AgentCardBuilder } = {};
     const sellerAgent = await steps.run(
       "create the seller agent through the factory",
       () => createAgent(factory, world.sellerOwner, SELLER_SALT, sellerCardBuilt),
@@ -135,9 +131,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     );
     if (sellerAgent.account.toLowerCase() !== payTo.toLowerCase())
       throw new Error("the AgentAccount is not where it was predicted");
-    buyerSite = await serveCard(() => cards.buyer);
+    buyerSite = await serveCard(() => buyerCardRef.current);
     const buyerCardFinal = buyerCard(buyerSite.url);
-    cards.buyer = buyerCardFinal;
+    buyerCardRef.current = buyerCardFinal;
     const buyerAgent = await steps.run(
       "create the buyer agent through the factory",
       () => createAgent(factory, world.buyerOwner, BUYER_SALT, buyerCardFinal),
@@ -157,24 +153,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       },
       (m) => `agent #${m.agent.agentId} "${m.agent.file?.name}", card ${m.agent.status} against its cardHash`,
     );
-    const cardUrl = found.agent.file?.services.find((s) => s.name === "A2A")?.endpoint;
-    const parsed = await steps.run(
-      "read the seller's A2A AgentCard",
-      async () => {
-        if (!cardUrl) throw new Error("the registration file names no A2A card");
-        const res = await fetch(cardUrl);
-        if (!res.ok) throw new Error(`the card URL answered ${res.status}`);
-        return parseAgentCard(await res.json());
-      },
-      (p) =>
-        `A2A ${p.version} card, skill "${p.card.skills[0]?.name}", x402 terms ${p.x402 ? "declared" : "missing"}`,
-    );
-    const web = found.agent.file?.services.find((s) => s.name === "web")?.endpoint;
-    if (!web) throw new Error("the seller's registration file names no paid HTTP endpoint");
-    if (!parsed.x402) throw new Error("the seller's card declares no x402 payment terms");
-
-    const sellerBefore = (await world.token.balanceOf(payTo)) as bigint;
-    const startBlock = await world.provider.getBlockNumber();
     const buyer = createBuyer({
       chainId,
       escrow,
@@ -184,6 +162,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       deposit: PRICE * BigInt(n) + PRICE * 10n,
       maxDeposit: PRICE * BigInt(n) * 2n + PRICE * 10n,
     });
+    const cardUrl = found.agent.file?.services.find((s) => s.name === "A2A")?.endpoint;
+    const conn = await steps.run(
+      "read the seller's A2A AgentCard and connect",
+      async () => {
+        if (!cardUrl) throw new Error("the registration file names no A2A card");
+        return buyer.a2a.connect(cardUrl);
+      },
+      (c) =>
+        `A2A ${c.card.version} card, skill "${c.card.card.skills[0]?.name}", x402 terms ${c.card.x402 ? "declared" : "missing"}`,
+    );
+    const web = found.agent.file?.services.find((s) => s.name === "web")?.endpoint;
+    if (!web) throw new Error("the seller's registration file names no paid HTTP endpoint");
+    if (!conn.card.x402) throw new Error("the seller's card declares no x402 payment terms");
+
+    const sellerBefore = (await world.token.balanceOf(payTo)) as bigint;
+    const startBlock = await world.provider.getBlockNumber();
     const first = await steps.run(
       "open a channel with a gasless EIP-3009 deposit (first paid request)",
       () => buyer.request(web),
@@ -205,6 +199,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const seconds = (performance.now() - t0) / 1000;
     const hotPathRpcCalls = seller.rpc.since(sellerMark) + buyer.rpc.since(buyerMark);
     const all = [...latencies].sort((a, b) => a - b);
+
+    const a2aAnswer = await steps.run(
+      "ask the seller once over A2A, paid from the same channel (a2a-x402)",
+      () => buyer.a2a.ask(conn, SAMPLE_TEXT, { skill: SKILL }),
+      (a) => `"${a.text.slice(0, 40)}…", ${a.receipts.length} receipt(s)`,
+    );
+    if (a2aAnswer.receipts.length !== 1) throw new Error("the A2A answer carries no payment receipt");
 
     const charged = (await seller.store.listOwed()).reduce((sum, r) => sum + r.charged, 0n);
     const activeSeller = seller;
@@ -248,6 +249,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       },
       buyer: { agentId: buyerAgent.agentId.toString(), address: world.buyerOwner.address },
       requests: n,
+      a2aRequests: 1,
       totalPaidAtomic: charged.toString(),
       latencyMs: {
         p50: percentile(all, 50),

@@ -1,16 +1,19 @@
 /**
- * The seller agent's services: a paid HTTP API (`POST /summarize`, 0.001 USDC per request) behind the z402
- * paywall on Hono, with its voucher store, chain mirror and a counted chain (to prove the hot path reads none).
+ * The seller agent's services on one loopback server: its A2A agent (card at `/.well-known/agent-card.json`,
+ * JSON-RPC at `/a2a`, paid through the a2a-x402 extension) and a paid HTTP API (`POST /summarize`), both at
+ * 0.001 USDC per request behind one z402 paywall, with its voucher store, chain mirror and a counted chain
+ * (to prove the hot path reads none).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
-import { Hono } from "hono";
+import express from "express";
 import type { Wallet } from "ethers";
-import { ChainMirror, EthersEscrowChain, honoPaywall, Paywall } from "../../sdk/server";
+import type { AgentCardBuilder } from "../../sdk/agents";
+import { a2aSeller } from "../../sdk/agents/a2a";
+import { ChainMirror, EthersEscrowChain, expressPaywall, Paywall } from "../../sdk/server";
 import { SqliteVoucherStore } from "../../sdk/store";
 import { CallCounter, counted } from "./counting";
 import { summarize } from "./summarize";
@@ -29,14 +32,17 @@ export interface SellerConfig {
   relayer: Wallet;
   /** Signs claim batches (receiverAuthorizer). */
   authorizer: Wallet;
-  /** Extra routes (the A2A endpoints), mounted before the paid API. */
-  mount?: (app: Hono) => void;
+  /** The agent's card, given the server's base URL (it names the endpoints). */
+  card: (url: string) => AgentCardBuilder;
 }
 
 export interface Seller {
   url: string;
+  card: AgentCardBuilder;
   chain: EthersEscrowChain;
   store: SqliteVoucherStore;
+  /** The voucher store's SQLite file. */
+  storeFile: string;
   mirror: ChainMirror;
   paywall: Paywall;
   /** Chain calls made by the paywall and mirror (the event poll counts as background). */
@@ -50,10 +56,9 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
   const mirror = new ChainMirror(chain, { pollMs: 250 });
   await mirror.start();
   const dir = mkdtempSync(path.join(os.tmpdir(), "z402-demo-seller-"));
-  const store = new SqliteVoucherStore({
-    filename: path.join(dir, "vouchers.sqlite"),
-    synchronous: "NORMAL",
-  });
+  // WAL with synchronous=NORMAL: a committed voucher survives a process crash (an OS crash may lose the last ones).
+  const storeFile = path.join(dir, "vouchers.sqlite");
+  const store = new SqliteVoucherStore({ filename: storeFile, synchronous: "NORMAL" });
   const paywall = new Paywall({
     network: `eip155:${cfg.chainId}`,
     chain,
@@ -64,26 +69,40 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
     receiverAuthorizer: cfg.authorizer.address,
     withdrawDelay: 3600,
     depositCollector: cfg.collector,
-    routes: [{ path: `/${SKILL}`, methods: ["POST"], price: PRICE, description: "Summarize a text" }],
+    routes: [
+      { path: `/${SKILL}`, methods: ["POST"], price: PRICE, description: "Summarize a text" },
+      { path: "/a2a/skills/*", price: PRICE, description: "A2A skills" },
+    ],
   });
   await paywall.start();
 
-  const app = new Hono();
-  cfg.mount?.(app);
-  app.use(`/${SKILL}`, honoPaywall(paywall));
-  app.post(`/${SKILL}`, async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { text?: unknown };
-    if (typeof body.text !== "string") return c.json({ error: "expected {text: string}" }, 400);
-    return c.json({ summary: summarize(body.text) });
-  });
-  const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
+  const app = express();
+  const server = http.createServer(app);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const card = cfg.card(url);
+  const { router } = a2aSeller({
+    description: card.description(),
+    paywall,
+    handler: async ({ text }) => ({ text: summarize(text) }),
+  });
+  app.use(router);
+  app.use(expressPaywall(paywall));
+  app.post(`/${SKILL}`, express.json({ limit: "64kb" }), (req, res) => {
+    const text = (req.body as { text?: unknown } | undefined)?.text;
+    if (typeof text !== "string") {
+      res.status(400).json({ error: "expected {text: string}" });
+      return;
+    }
+    res.json({ summary: summarize(text) });
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    card,
     chain,
     store,
+    storeFile,
     mirror,
     paywall,
     rpc,

@@ -57,3 +57,16 @@ export function readJournal(deploymentDir: string): JournalTransaction[] {
   }
   return [...byFuture.values()].filter((tx) => done.has(tx.futureId));
 }
+
+/** The addresses of the journal's `contractAt` futures (contracts the deployment did not create itself). */
+export function readContractAtAddresses(deploymentDir: string): Map<string, string> {
+  const addresses = new Map<string, string>();
+  for (const raw of readFileSync(path.join(deploymentDir, "journal.jsonl"), "utf8").split("\n")) {
+    if (raw.trim() === "") continue;
+    const line = JSON.parse(raw) as { type: string; futureId?: string; contractAddress?: string };
+    if (line.type === "CONTRACT_AT_EXECUTION_STATE_INITIALIZE" && line.futureId && line.contractAddress) {
+      addresses.set(line.futureId, line.contractAddress);
+    }
+  }
+  return addresses;
+}

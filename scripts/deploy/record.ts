@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { IgnitionModule } from "@nomicfoundation/ignition-core";
-import { readJournal, type JournalTransaction } from "./journal";
+import { isFuture, type Future, type IgnitionModule } from "@nomicfoundation/ignition-core";
+import { readContractAtAddresses, readJournal, type JournalTransaction } from "./journal";
 import type { CompilerSettings, DeployedContract, DeploymentCall, DeploymentRecord } from "./types";
 
 export interface RecordInput {
@@ -23,11 +23,12 @@ export async function buildRecord(
   const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
   const journal = await withBlocks(hre, readJournal(input.deploymentDir));
   const byFuture = new Map(journal.map((tx) => [tx.futureId, tx]));
+  const addresses = readContractAtAddresses(input.deploymentDir);
   const contracts: Record<string, DeployedContract> = {};
   const compilers: CompilerSettings[] = [];
   for (const [name, future] of Object.entries(input.module.results)) {
-    const tx = byFuture.get(future.id);
-    if (tx?.kind !== "deployment" || !("contractName" in future)) {
+    const created = await creationOf(hre, future, byFuture, addresses);
+    if (created === undefined || !("contractName" in future)) {
       throw new Error(`future ${future.id} (${name}) has no deployment transaction in the journal`);
     }
     const artifact = await hre.artifacts.readArtifact(future.contractName);
@@ -35,10 +36,11 @@ export async function buildRecord(
     contracts[name] = {
       contractName: artifact.contractName,
       sourceName: artifact.sourceName,
-      address: hre.ethers.getAddress(tx.address!),
+      address: hre.ethers.getAddress(created.address),
       futureId: future.id,
-      transactionHash: tx.transactionHash,
-      blockNumber: tx.blockNumber!,
+      transactionHash: created.tx.transactionHash,
+      blockNumber: created.tx.blockNumber!,
+      ...(created.tx.futureId === future.id ? {} : { createdBy: created.tx.futureId }),
     };
   }
   const calls: DeploymentCall[] = journal
@@ -63,6 +65,45 @@ export async function buildRecord(
     contracts,
     calls,
   };
+}
+
+/**
+ * The transaction that created a result's contract. A deployment future has its own; a `contractAt` future (a
+ * contract made by another contract's constructor, like the factory's AgentAccount implementation) is credited to
+ * the deployment among its dependencies in whose block its code appeared.
+ */
+async function creationOf(
+  hre: HardhatRuntimeEnvironment,
+  future: Future,
+  byFuture: Map<string, JournalTransaction>,
+  addresses: Map<string, string>,
+): Promise<{ tx: JournalTransaction; address: string } | undefined> {
+  const own = byFuture.get(future.id);
+  if (own?.kind === "deployment") return { tx: own, address: own.address! };
+  const address = addresses.get(future.id);
+  if (address === undefined) return undefined;
+  for (const dependency of deploymentsBehind(future)) {
+    const tx = byFuture.get(dependency.id);
+    if (tx?.kind !== "deployment") continue;
+    const before = await hre.ethers.provider.getCode(address, tx.blockNumber! - 1);
+    const after = await hre.ethers.provider.getCode(address, tx.blockNumber!);
+    if (before === "0x" && after !== "0x") return { tx, address };
+  }
+  return undefined;
+}
+
+/** The futures a future depends on, transitively, nearest first. */
+function deploymentsBehind(future: Future): Future[] {
+  const seen = new Map<string, Future>();
+  const queue: Future[] = [future];
+  while (queue.length > 0) {
+    for (const dependency of queue.shift()!.dependencies) {
+      if (!isFuture(dependency) || seen.has(dependency.id)) continue;
+      seen.set(dependency.id, dependency);
+      queue.push(dependency);
+    }
+  }
+  return [...seen.values()];
 }
 
 /** Fills in blocks the journal lacks (a send whose confirmation was not journaled) from the transaction receipts. */

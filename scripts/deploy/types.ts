@@ -42,6 +42,8 @@ export interface DeployedContract {
   futureId: string;
   transactionHash: string;
   blockNumber: number;
+  /** Set when another future's deployment created this contract (e.g. the factory's AgentAccount implementation). */
+  createdBy?: string;
 }
 
 export interface DeploymentCall {

@@ -1,6 +1,6 @@
 /**
- * The escrow ABI (the SDK's TypeChain bindings, so every custom error decodes by name), plus the OpenZeppelin
- * ERC-20 errors a token can revert with.
+ * The escrow ABI (the SDK's TypeChain bindings, so every custom error decodes by name), plus the custom errors
+ * of the token, the agent contracts and the reputation registry that the CLI turns into sentences.
  */
 import { escrowAbi } from "../contracts/abis";
 
@@ -8,6 +8,11 @@ export const ESCROW_ABI = [
   ...escrowAbi,
   "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
   "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+  "error AgentAccountNotOwner(address caller)",
+  "error AgentAccountNotAuthorized(address caller)",
+  "error AgentFactoryAccountExists(address account)",
+  "error ReputationUnknownAgent(uint256 agentId)",
+  "error ReputationSelfFeedback(uint256 agentId, address caller)",
 ] as const;
 
 export const ERC20_ABI = [

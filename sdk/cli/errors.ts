@@ -77,6 +77,11 @@ const REVERTS: Record<string, string> = {
     "There is no pending withdrawal on this channel: run `z402 withdraw` without --finalize first",
   EscrowWithdrawNotReady: "The withdrawal delay has not passed yet",
   EscrowZeroAmount: "Nothing to do: the amount is zero",
+  AgentAccountNotOwner: "Only the agent's owner can do this: use the key that owns the agent",
+  AgentAccountNotAuthorized: "Only the agent's owner can do this: use the key that owns the agent",
+  AgentFactoryAccountExists: "This key already created an agent with that salt",
+  ReputationUnknownAgent: "There is no such agent in the identity registry",
+  ReputationSelfFeedback: "An agent's owner cannot rate its own agent",
 };
 
 const KNOWN_ERRORS = new Interface(ESCROW_ABI);

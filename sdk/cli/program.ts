@@ -97,7 +97,9 @@ export function buildProgram(): Command {
       .option("--description <text>", "what the agent does", "")
       .option("--skill <id...>", "skill ids offered (repeatable)")
       .option("--price <usdc>", "price per request in USDC", "0.001")
-      .option("--url <url>", "the agent's A2A / HTTP endpoint")
+      .option("--url <url>", "the agent's base URL (its A2A endpoint is <url>/a2a)")
+      .option("--token <address>", "payment token (default: the deployment's USDC)")
+      .option("--salt <bytes32>", "CREATE2 salt for the AgentAccount (default: keccak256 of the name)")
       .action(run(async () => (await import("./commands/agent")).agentCreate)),
     ["z402 agent create --name Summarizer --skill summarize --price 0.001 --url http://127.0.0.1:4021"],
   );
@@ -148,7 +150,8 @@ export function buildProgram(): Command {
       .argument("<url>", "the paid resource")
       .option("-X, --method <method>", "HTTP method", "GET")
       .option("-d, --data <body>", "request body (sent as JSON)")
-      .option("--max-deposit <usdc>", "largest deposit the client may lock", "1")
+      .option("--deposit <usdc>", "amount to lock when a channel is opened or topped up", "0.1")
+      .option("--max-deposit <usdc>", "largest total the client may lock in one channel", "1")
       .option("--store <file>", "client channel state file", ".z402/client.json")
       .action(run(async () => (await import("./commands/pay")).payCommand)),
     ['z402 pay http://127.0.0.1:4021/summarize -X POST -d \'{"text":"…"}\''],

@@ -38,10 +38,11 @@ describe("npm run demo", function () {
     expect(run.stderr).to.match(/✓ start a local chain and deploy the system/);
   });
 
-  it("makes the requested number of paid requests, each charged the price", function () {
+  it("makes the requested paid HTTP requests plus one paid A2A question, each charged the price", function () {
     expect(report.requests).to.equal(20);
+    expect(report.a2aRequests).to.equal(1);
     expect(report.seller.priceAtomic).to.equal("1000");
-    expect(report.totalPaidAtomic).to.equal("20000");
+    expect(report.totalPaidAtomic).to.equal("21000");
   });
 
   it("creates both agents through the factory, the seller paid into its AgentAccount", function () {
@@ -60,7 +61,7 @@ describe("npm run demo", function () {
       score: 95,
       paidClients: 1,
       feedbackCount: 1,
-      totalPaidAtomic: "20000",
+      totalPaidAtomic: "21000",
     });
   });
 

@@ -5,11 +5,14 @@ import type { AgentRecord } from "../../discovery";
 import { ACCOUNT_ABI } from "../abi";
 import { indexAgents } from "../agents-index";
 import { deploymentOf, openContext, signerOf, type Context } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { emit, keyValues, table } from "../output";
-import { formatToken, parseInteger } from "../parse";
+import { formatToken, parseAddress, parseBytes32, parseInteger, parseTokenAmount, parseUrl } from "../parse";
 import type { Action } from "../program";
-import { unavailable } from "./unavailable";
+import { getAddress, id } from "ethers";
+import { AgentCardBuilder, type Address } from "../../agents";
+import { need } from "../deployment";
+import { createAgentWithCard, predictAgentAccount } from "../factory";
 
 function priceOf(rec: AgentRecord): bigint | undefined {
   const amounts = (rec.file?.x402?.accepts ?? []).map((a) => BigInt(a.amount));
@@ -52,9 +55,9 @@ export const agentShow: Action = async (args, _options, globals) => {
       agentId,
       name: rec.file?.name ?? "",
       description: rec.file?.description ?? "",
-      owner: rec.owner,
-      account: rec.account ?? null,
-      wallet: rec.wallet ?? null,
+      owner: getAddress(rec.owner),
+      account: rec.account ? getAddress(rec.account) : null,
+      wallet: rec.wallet ? getAddress(rec.wallet) : null,
       card: rec.status,
       skills: skillsOf(rec),
       price: price ?? null,
@@ -95,8 +98,8 @@ export const agentList: Action = async (_args, options, globals) => {
     const rows = all.map((r) => ({
       agentId: r.agentId,
       name: r.file?.name ?? "",
-      owner: r.owner,
-      account: r.account ?? null,
+      owner: getAddress(r.owner),
+      account: r.account ? getAddress(r.account) : null,
       card: r.status,
       skills: skillsOf(r),
       price: priceOf(r) ?? null,
@@ -138,4 +141,56 @@ export const agentHeartbeat: Action = async (args, _options, globals) => {
   });
 };
 
-export const agentCreate = unavailable("agent create");
+/** Creates an agent through the factory with a card built from the flags; its AgentAccount is its payTo. */
+export const agentCreate: Action = async (_args, options, globals) => {
+  const name = String(options.name).trim();
+  if (!name) throw new UsageError("The agent needs a name: pass --name");
+  const skills = ((options.skill as string[] | undefined) ?? []).map((s) => s.trim()).filter(Boolean);
+  if (skills.length === 0) throw new UsageError("The agent needs at least one skill: pass --skill <id>");
+  if (options.url === undefined)
+    throw new UsageError("The agent needs an endpoint: pass --url <http(s) URL>");
+  const url = parseUrl(String(options.url), "agent URL").href.replace(/\/$/, "");
+  const price = parseTokenAmount(String(options.price ?? "0.001"), "price");
+  const salt = options.salt ? parseBytes32(String(options.salt), "salt") : id(name);
+  const ctx = openContext(globals);
+  try {
+    const owner = signerOf(ctx);
+    const deployment = deploymentOf(ctx);
+    const factory = need(deployment, "factory");
+    const token = options.token
+      ? parseAddress(String(options.token), "token address")
+      : need(deployment, "token");
+    const payTo = await predictAgentAccount(factory, owner, salt);
+    const card = new AgentCardBuilder({
+      name,
+      description: String(options.description || name),
+      version: "1.0.0",
+    })
+      .addInterface(`${url}/a2a`, "JSONRPC", "1.0")
+      .withX402([
+        {
+          scheme: "batch-settlement",
+          network: `eip155:${ctx.network.chainId}` as const,
+          asset: token as Address,
+          payTo: payTo as Address,
+          amount: price.toString(),
+        },
+      ]);
+    for (const skill of skills)
+      card.addSkill({ id: skill, name: skill, description: `${name}: ${skill}`, tags: [skill] });
+    const created = await createAgentWithCard(factory, owner, salt, card);
+    emit(globals.json, { ...created, owner: owner.address, price, cardHash: card.hash() }, () =>
+      keyValues([
+        ["agent", `${created.agentId} ${name}`],
+        ["account", `${created.account} (receives its income)`],
+        ["owner", owner.address],
+        ["skills", skills.join(", ")],
+        ["price", `${formatToken(price)} per request`],
+        ["card hash", card.hash()],
+        ["transaction", created.transaction],
+      ]),
+    );
+  } finally {
+    ctx.provider.destroy();
+  }
+};

@@ -1,4 +1,5 @@
 /** `z402 discover`: agents by skill, price ceiling and payment-weighted reputation. */
+import { getAddress } from "ethers";
 import { queryAgents } from "../../discovery";
 import { indexAgents } from "../agents-index";
 import { deploymentOf, openContext } from "../context";
@@ -27,7 +28,7 @@ export const discoverCommand: Action = async (_args, options, globals) => {
     const rows = matches.map((m) => ({
       agentId: m.agent.agentId,
       name: m.agent.file?.name ?? "",
-      account: m.agent.account ?? "",
+      account: m.agent.account ? getAddress(m.agent.account) : "",
       price: m.cheapest ? BigInt(m.cheapest.amount) : undefined,
       scheme: m.cheapest?.scheme ?? "",
       endpoint:

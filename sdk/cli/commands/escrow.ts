@@ -8,7 +8,10 @@ import { emit, keyValues } from "../output";
 import { formatToken, parseAddress, parseBytes32, parseTokenAmount } from "../parse";
 import { CliError } from "../errors";
 import type { Action } from "../program";
-import { unavailable } from "./unavailable";
+import { existsSync } from "node:fs";
+import { EthersEscrowChain } from "../../server/chain";
+import { SettlementWorker } from "../../settlement";
+import { SqliteVoucherStore } from "../../store/sqlite";
 
 export const settleCommand: Action = async (_args, options, globals) => {
   const ctx = openContext(globals);
@@ -42,7 +45,35 @@ export const settleCommand: Action = async (_args, options, globals) => {
   }
 };
 
-export const claimCommand = unavailable("claim");
+/** Claims what the server's voucher store says was served, in batched `claimWithSignature` transactions. */
+export const claimCommand: Action = async (_args, options, globals) => {
+  const file = String(options.store);
+  if (!existsSync(file)) throw new CliError(`No voucher store at ${file}: pass the server's --store file`);
+  const ctx = openContext(globals);
+  const store = new SqliteVoucherStore({ filename: file });
+  try {
+    const signer = signerOf(ctx);
+    const chain = new EthersEscrowChain(
+      BigInt(ctx.network.chainId),
+      need(deploymentOf(ctx), "escrow"),
+      signer,
+    );
+    const report = await new SettlementWorker({ store, chain, authorizer: signer, settle: false }).run();
+    emit(globals.json, report, () =>
+      report.claimedChannels === 0
+        ? "Nothing to claim: every served voucher is already claimed."
+        : keyValues([
+            ["claimed", formatToken(report.claimedAmount)],
+            ["channels", String(report.claimedChannels)],
+            ["transactions", report.transactions.join(", ")],
+            ["next", "z402 settle (moves the claimed funds to the receiver)"],
+          ]),
+    );
+  } finally {
+    await store.close();
+    ctx.provider.destroy();
+  }
+};
 /** Sends one channel transaction (refund or withdraw) and prints what moved. */
 async function channelTx(
   args: string[],
