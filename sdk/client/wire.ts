@@ -1,3 +1,5 @@
+import { decodeBase64Utf8, encodeBase64Utf8 } from "../codec/base64";
+import { stringifyWire } from "../codec/json";
 /** One `accepts[]` entry as the client reads it (v1 entries are mapped to the v2 shape). */
 export interface Offer {
   scheme: string;
@@ -15,13 +17,15 @@ export interface Required {
   accepts: Offer[];
 }
 
+/** A header value: standard base64 of the JSON (bigint-safe), the same codec in Node and browsers. */
 export function encodeJson(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString("base64");
+  return encodeBase64Utf8(stringifyWire(value));
 }
 
+/** A header's JSON, or undefined when it is not valid base64 JSON. */
 export function decodeJson(value: string): unknown {
   try {
-    return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+    return JSON.parse(decodeBase64Utf8(value));
   } catch {
     return undefined;
   }

@@ -97,6 +97,8 @@ export class AgentDirectory {
       description: `${input.name}, created in the z402 dApp`,
       version: "1.0.0",
     })
+      // An agent made in the page has no server of its own yet: its A2A endpoint is a placeholder on this site.
+      .addInterface(new URL(`agents/${encodeURIComponent(input.name)}`, location.href).href)
       .addSkill({
         id: input.skill,
         name: input.skill,

@@ -114,7 +114,7 @@ export class SellerChannel {
         body: JSON.stringify({ text: `Request ${i + 1} from the z402 dApp. It asks for a short summary.` }),
       });
       const body = await res.text();
-      if (!res.ok) throw new Error(`The seller answered ${res.status}: ${body.slice(0, 200)}`);
+      if (!res.ok) throw new Error(`The seller refused request ${i + 1} (${res.status}): ${reasonOf(body)}`);
       const receipt = res.headers.get("payment-response");
       if (receipt) {
         const settled = decodePaymentResponseHeader(receipt) as {
@@ -138,14 +138,16 @@ export class SellerChannel {
     return { channelId, balance, totalClaimed, withdrawal: { amount, initiatedAt } };
   }
 
-  /** Starts a withdrawal of everything the seller has not claimed. */
+  /**
+   * Starts a withdrawal of what this page has not spent: vouchers the seller holds but has not claimed yet are
+   * owed, and the seller may still claim them during the delay.
+   */
   async startWithdrawal(): Promise<void> {
     const view = await this.read();
     if (!view) throw new Error("There is no channel to withdraw from yet.");
-    const tx = await this.escrow.initiateWithdraw(
-      await this.channelConfig(),
-      view.balance - view.totalClaimed,
-    );
+    const owed = view.totalClaimed > this.vouchers.spent ? view.totalClaimed : this.vouchers.spent;
+    if (view.balance <= owed) throw new Error("Nothing to withdraw: the whole balance is spent.");
+    const tx = await this.escrow.initiateWithdraw(await this.channelConfig(), view.balance - owed);
     await tx.wait();
   }
 
@@ -163,7 +165,7 @@ export class SellerChannel {
       receiverAuthorizer: offer.receiverAuthorizer,
       token: offer.asset,
       withdrawDelay: offer.withdrawDelay,
-      salt: ZeroHash,
+      salt: ZeroHash as `0x${string}`,
     });
   }
 
@@ -173,5 +175,15 @@ export class SellerChannel {
       this.config.chainId,
       this.config.contracts.escrow as `0x${string}`,
     );
+  }
+}
+
+/** The machine-readable reason of a refusal (x402 `error`), or the start of the body. */
+function reasonOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; reason?: unknown };
+    return String(parsed.error ?? parsed.reason ?? body.slice(0, 120));
+  } catch {
+    return body.slice(0, 120);
   }
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         : `${usdc(view.withdrawal.amount)} since ${new Date(Number(view.withdrawal.initiatedAt) * 1000).toISOString()}`,
     );
     el<HTMLButtonElement>("withdraw").disabled =
-      view.balance === view.totalClaimed || view.withdrawal.initiatedAt !== 0n;
+      view.balance <= channel.vouchers.spent || view.withdrawal.initiatedAt !== 0n;
     el<HTMLButtonElement>("finalize").disabled = view.withdrawal.initiatedAt === 0n;
   };
 
