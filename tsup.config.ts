@@ -11,6 +11,9 @@ const candidates: Record<string, string> = {
   "contracts/index": "sdk/contracts/index.ts",
   "server/index": "sdk/server/index.ts",
   "client/index": "sdk/client/index.ts",
+  "agents/index": "sdk/agents/index.ts",
+  "discovery/index": "sdk/discovery/index.ts",
+  "discovery/browser": "sdk/discovery/browser.ts",
 };
 const entry = Object.fromEntries(Object.entries(candidates).filter(([, file]) => existsSync(file)));
 
@@ -51,5 +54,20 @@ export default defineConfig([
     outDir: "dist/types",
     dts: { only: true },
     clean: true,
+  },
+  {
+    // The `z402` command (package "bin"): one CommonJS file with its shebang. Hardhat is required at run time
+    // only by `z402 node` and `z402 deploy`, from the z402 repository, so it is never bundled.
+    ...common,
+    entry: { cli: "sdk/cli/bin.ts" },
+    format: ["cjs"],
+    outDir: "dist",
+    platform: "node",
+    target: "node20",
+    sourcemap: false,
+    clean: false,
+    outExtension: () => ({ js: ".js" }),
+    external: [...(common.external ?? []), "hardhat"],
+    noExternal: [/^@noble\//],
   },
 ]);

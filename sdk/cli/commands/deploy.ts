@@ -1,0 +1,2 @@
+import { unavailable } from "./unavailable";
+export const deployCommand = unavailable("deploy");

@@ -1,0 +1,51 @@
+/** `z402 node`: a local chain on loopback with the whole system deployed, until Ctrl-C. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
+import { loadHardhat } from "../hardhat-loader";
+import { deploySystem, startLocalChain } from "../local-chain";
+import { emit, keyValues } from "../output";
+import { assertPortFree, parsePort } from "../parse";
+import type { Action } from "../program";
+
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** The first `n` funded accounts of the local chain (Hardhat's well-known test mnemonic: never use on a real chain). */
+export function devAccounts(n: number): Wallet[] {
+  const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
+  return Array.from({ length: n }, (_, i) => {
+    const node = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
+    return new Wallet(node.privateKey);
+  });
+}
+
+export const nodeCommand: Action = async (_args, options, globals) => {
+  const port = parsePort(String(options.port));
+  const host = String(options.host);
+  await assertPortFree(host, port);
+  const hre = loadHardhat("hardhat");
+  const chain = await startLocalChain(hre, { host, port });
+  const contracts = await deploySystem(hre);
+  const record = { chainId: chain.chainId, rpcUrl: chain.url, contracts };
+  const dir = path.resolve("deployments");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${chain.chainId}.json`);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const accounts = devAccounts(3);
+  emit(globals.json, { ...record, deploymentFile: file, accounts: accounts.map((a) => a.address) }, () =>
+    [
+      `Local chain ${chain.chainId} listening on ${chain.url} (Ctrl-C to stop)`,
+      `Deployment record: ${file}`,
+      "",
+      keyValues(Object.entries(contracts)),
+      "",
+      "Funded test accounts (Hardhat's public test keys, never use them on a real chain):",
+      ...accounts.map((a, i) => `  #${i} ${a.address}  ${a.privateKey}`),
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await chain.close();
+};
