@@ -14,6 +14,9 @@ const candidates: Record<string, string> = {
   "agents/index": "sdk/agents/index.ts",
   "discovery/index": "sdk/discovery/index.ts",
   "discovery/browser": "sdk/discovery/browser.ts",
+  "facilitator/index": "sdk/facilitator/index.ts",
+  "settlement/index": "sdk/settlement/index.ts",
+  "store/index": "sdk/store/index.ts",
 };
 const entry = Object.fromEntries(Object.entries(candidates).filter(([, file]) => existsSync(file)));
 
