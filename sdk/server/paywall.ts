@@ -59,7 +59,8 @@ export class Paywall {
     if (header === undefined)
       return {
         type: "respond",
-        answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, false),
+        // The client's x402 version is unknown yet: v2 clients read the header, v1 clients the (v1) body.
+        answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, true),
       };
     let v1 = v2Header === undefined;
     try {

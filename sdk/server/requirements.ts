@@ -1,3 +1,4 @@
+import { caip2ToV1Name } from "../networks/caip";
 import { encodeHeader } from "./decode";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 
@@ -69,6 +70,7 @@ export function paymentRequired(
         error,
         accepts: accepts.map(({ amount, ...r }) => ({
           ...r,
+          network: caip2ToV1Name(r.network) ?? r.network,
           maxAmountRequired: amount,
           resource: resource.url,
           description: resource.description,

@@ -50,6 +50,19 @@ describe("paywall: serving paid requests", function () {
       });
       after(async () => server.close());
 
+      it("answers an unpaid request with the v2 offer in the header and the v1 offer in the body", async () => {
+        const res = await fetch(server.url + "/paid/a");
+        const header = decodeJson(res.headers.get("payment-required")!) as {
+          x402Version: number;
+          accepts: { amount: string }[];
+        };
+        const body = (await res.json()) as { x402Version: number; accepts: { maxAmountRequired: string }[] };
+        expect([res.status, header.x402Version, body.x402Version]).to.deep.equal([402, 2, 1]);
+        expect(body.accepts.map((a) => a.maxAmountRequired)).to.deep.equal(
+          header.accepts.map((a) => a.amount),
+        );
+      });
+
       it("charges the price and reports it in PAYMENT-RESPONSE", async () => {
         const pay = payingFetch(d);
         await pay(server.url + "/paid/a");
