@@ -209,7 +209,9 @@ interface IZ402Escrow {
     /// @notice Packed claims for channels sharing `receiver`, `receiverAuthorizer` and `token`; the caller is the
     /// receiver or the receiverAuthorizer. Each entry is 173 bytes, tightly packed:
     /// `payer(20) payerAuthorizer(20) withdrawDelay(5) salt(32) maxClaimableAmount(16) totalClaimed(16) r(32) vs(32)`
-    /// where `(r, vs)` is the EIP-2098 compact form of the payerAuthorizer's Voucher signature.
+    /// where `(r, vs)` is the EIP-2098 compact form of the payerAuthorizer's Voucher signature (low-s only).
+    /// Same accounting as `claim`: stale entries are skipped, any other bad entry reverts the batch. Channels whose
+    /// payerAuthorizer is zero (ERC-1271 payers) cannot use this path. Emits one `ClaimedPacked` per batch.
     function claimPacked(
         address receiver,
         address receiverAuthorizer,

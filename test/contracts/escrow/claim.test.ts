@@ -104,6 +104,20 @@ describe("Z402Escrow: claim", function () {
       );
     });
 
+    it("credits consecutive rows of one receiver and token as one sum", async function () {
+      const f = await loadFixture(fundedChannelFixture);
+      const second = { ...f.config, salt: ethers.zeroPadValue("0x02", 32) };
+      await f.escrow.connect(f.payer).deposit(second, USDC(10), ethers.ZeroAddress, "0x");
+      const secondId = await f.escrow.getChannelId(second);
+      await f.escrow
+        .connect(f.receiver)
+        .claim([
+          claimRow(f.config, USDC(3), await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(3))),
+          claimRow(second, USDC(4), await signVoucher(f.payerAuthorizer, f.escrow, secondId, USDC(4))),
+        ]);
+      expect((await f.escrow.receivers(f.receiver.address, f.config.token)).totalClaimed).to.equal(USDC(7));
+    });
+
     it("credits each token separately for one receiver", async function () {
       const f = await loadFixture(fundedChannelFixture);
       const usdt = await ethers.deployContract("MockEIP3009Token");

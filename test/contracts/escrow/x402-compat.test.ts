@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Interface, type FunctionFragment, type EventFragment } from "ethers";
 import { hashTypedData } from "viem";
 import {
+  ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
   BATCH_SETTLEMENT_ADDRESS,
   BATCH_SETTLEMENT_DOMAIN,
   claimBatchTypes,
@@ -14,8 +15,10 @@ import { USDC, claimRow, deployEscrowFixture, type ChannelConfig } from "./suppo
 import {
   ethersTypes,
   loadX402BatchSettlementAbi,
+  x402BatchClient,
   x402ComputeChannelId as computeChannelId,
 } from "./support/x402-abi";
+import { privateKeyToAccount } from "viem/accounts";
 
 const x402 = new Interface(loadX402BatchSettlementAbi());
 
@@ -153,6 +156,66 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
             "address token,uint40 withdrawDelay,bytes32 salt)",
         ),
       );
+    });
+  });
+
+  describe("@x402/evm client against our contracts at the canonical addresses", function () {
+    it("funds a channel from the client's deposit payload through the EIP-3009 collector, then claims its voucher", async function () {
+      const f = await loadFixture(canonicalFixture);
+      const collector = await ethers.deployContract("ERC3009DepositCollector", [BATCH_SETTLEMENT_ADDRESS]);
+      const collectorCode = await ethers.provider.getCode(await collector.getAddress());
+      await network.provider.send("hardhat_setCode", [ERC3009_DEPOSIT_COLLECTOR_ADDRESS, collectorCode]);
+      const wallet = ethers.Wallet.createRandom();
+      const account = privateKeyToAccount(wallet.privateKey as `0x${string}`);
+      await f.token.mint(wallet.address, USDC(50));
+      const tokenAddr = await f.token.getAddress();
+      const requirements = {
+        scheme: "batch-settlement",
+        network: `eip155:${f.chainId}`,
+        asset: tokenAddr,
+        amount: "1000",
+        payTo: f.receiver.address,
+        maxTimeoutSeconds: 30 * 86_400,
+        extra: {
+          receiverAuthorizer: f.receiverAuthorizer.address,
+          withdrawDelay: 86_400,
+          name: "USDC",
+          version: "2",
+        },
+      };
+      const client = x402BatchClient(account as never);
+      const { payload } = await client.createPaymentPayload(2, requirements);
+      expect(payload.type).to.equal("deposit");
+      const p = payload as unknown as {
+        channelConfig: ChannelConfig;
+        voucher: { channelId: string; maxClaimableAmount: string; signature: string };
+        deposit: {
+          amount: string;
+          authorization: {
+            erc3009Authorization: {
+              validAfter: string;
+              validBefore: string;
+              salt: string;
+              signature: string;
+            };
+          };
+        };
+      };
+      const auth = p.deposit.authorization.erc3009Authorization;
+      const data = ethers.AbiCoder.defaultAbiCoder().encode(
+        ["uint256", "uint256", "uint256", "bytes"],
+        [auth.validAfter, auth.validBefore, auth.salt, auth.signature],
+      );
+      await f.escrow
+        .connect(f.relayer)
+        .deposit(p.channelConfig, p.deposit.amount, ERC3009_DEPOSIT_COLLECTOR_ADDRESS, data);
+      const channelId = await f.escrow.getChannelId(p.channelConfig);
+      expect(channelId).to.equal(p.voucher.channelId);
+      expect((await f.escrow.channels(channelId)).balance).to.equal(BigInt(p.deposit.amount));
+      const max = BigInt(p.voucher.maxClaimableAmount);
+      await expect(f.escrow.connect(f.receiver).claim([claimRow(p.channelConfig, max, p.voucher.signature)]))
+        .to.emit(f.escrow, "Claimed")
+        .withArgs(channelId, f.receiver.address, max, max);
     });
   });
 });

@@ -41,3 +41,23 @@ export function x402ComputeChannelId(config: X402ChannelConfig, chainId: number)
 export function ethersTypes(types: object): Record<string, TypedDataField[]> {
   return JSON.parse(JSON.stringify(types)) as Record<string, TypedDataField[]>;
 }
+
+/** The slice of @x402/evm's batch-settlement client scheme these tests drive. */
+export interface X402BatchClient {
+  createPaymentPayload(
+    x402Version: number,
+    requirements: Record<string, unknown>,
+  ): Promise<{ x402Version: number; payload: Record<string, unknown> }>;
+}
+
+/** @x402/evm's `BatchSettlementEvmScheme` client for a viem-style signer (see `x402ComputeChannelId`). */
+export function x402BatchClient(signer: {
+  address: string;
+  signTypedData: (args: never) => Promise<string>;
+}): X402BatchClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const client = require("@x402/evm/batch-settlement/client") as {
+    BatchSettlementEvmScheme: new (signer: unknown) => X402BatchClient;
+  };
+  return new client.BatchSettlementEvmScheme(signer);
+}
