@@ -51,3 +51,8 @@ contract EtherRejectorMock {
         revert NoEther();
     }
 }
+
+/// @notice Test-only contract that accepts any call and returns nothing.
+contract SilentFallbackMock {
+    fallback() external {}
+}

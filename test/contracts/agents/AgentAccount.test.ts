@@ -3,6 +3,7 @@ import { ethers, network } from "hardhat";
 import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { CARD, deployWithAgent } from "./support/fixtures";
 import { signWalletProof } from "../identity/support/fixtures";
+import { highS } from "../escrow/support/escrow-fixture";
 
 const MAGIC = "0x1626ba7e";
 const INVALID = "0xffffffff";
@@ -193,6 +194,7 @@ describe("AgentAccount", function () {
       expect(await account.isValidSignature(hash, byOwner)).to.equal(MAGIC);
       expect(await account.isValidSignature(hash, await signDigest(stranger, hash))).to.equal(INVALID);
       expect(await account.isValidSignature(hash, "0x1234")).to.equal(INVALID);
+      expect(await account.isValidSignature(hash, highS(byOwner))).to.equal(INVALID);
     });
 
     it("rejects the previous owner's signature after the token moves", async function () {

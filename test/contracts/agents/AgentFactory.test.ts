@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import fc from "fast-check";
 import { CARD, SALT, URI_100, createAgent, deployAgents } from "./support/fixtures";
 
 describe("AgentFactory", function () {
@@ -85,6 +86,29 @@ describe("AgentFactory", function () {
       expect(await mine.account.getAddress()).to.equal(forOwner);
     });
 
+    it("deploys every (caller, salt) at its prediction, distinct per caller (property)", async function () {
+      const signers = await ethers.getSigners();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 2, maxLength: 3 }),
+          fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          async (callers, saltBytes) => {
+            const { factory } = await loadFixture(deployAgents);
+            const salt = ethers.hexlify(saltBytes);
+            const seen = new Set<string>();
+            for (const i of callers) {
+              const predicted = await factory.predictAgentAccount(signers[i].address, salt);
+              const { account } = await createAgent(factory, signers[i], salt, "u");
+              expect(await account.getAddress()).to.equal(predicted);
+              seen.add(predicted);
+            }
+            expect(seen.size).to.equal(callers.length);
+          },
+        ),
+        { numRuns: 15 },
+      );
+    });
+
     it("rejects the same caller and salt twice with AgentFactoryAccountExists", async function () {
       const { factory, owner } = await loadFixture(deployAgents);
       const { account } = await createAgent(factory, owner);
@@ -153,11 +177,13 @@ describe("AgentFactory", function () {
       expect(await factory.agentAccountOf(1n)).to.equal(ethers.ZeroAddress);
     });
 
-    it("agentIdOf is 0 for an EOA, a non-account contract and a foreign AgentAccount clone", async function () {
+    it("agentIdOf is 0 for an EOA, non-account contracts and a foreign AgentAccount clone", async function () {
       const { identity, factory, owner, stranger } = await loadFixture(deployAgents);
       await createAgent(factory, owner);
       expect(await factory.agentIdOf(stranger.address)).to.equal(0n);
       expect(await factory.agentIdOf(await identity.getAddress())).to.equal(0n);
+      const silent = await ethers.deployContract("SilentFallbackMock");
+      expect(await factory.agentIdOf(await silent.getAddress())).to.equal(0n);
       const foreignImpl = await ethers.deployContract("AgentAccount", [await identity.getAddress()]);
       const cloner = await ethers.deployContract("ClonerMock");
       const receipt = await (await cloner.clone(await foreignImpl.getAddress())).wait();

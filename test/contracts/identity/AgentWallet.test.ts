@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { TypedDataEncoder } from "ethers";
+import { Signature, TypedDataEncoder } from "ethers";
+import { highS } from "../escrow/support/escrow-fixture";
 import { AGENT_WALLET_TYPES, deployWithAgent, registerAgent, signWalletProof } from "./support/fixtures";
 
 const WALLET_KEY = "agentWallet";
@@ -86,6 +87,22 @@ describe("IdentityRegistry agentWallet", function () {
     await expect(identity.connect(owner).setAgentWallet(agentId, wallet.address, deadline, sig))
       .to.be.revertedWithCustomError(identity, "IdentityInvalidWalletSignature")
       .withArgs(wallet.address);
+  });
+
+  it("rejects the high-s twin of a valid signature (malleability)", async function () {
+    const { identity, owner, wallet, agentId, deadline, proof } = await loadFixture(setup);
+    const sig = await signWalletProof(identity, wallet, proof);
+    await expect(
+      identity.connect(owner).setAgentWallet(agentId, wallet.address, deadline, highS(sig)),
+    ).to.be.revertedWithCustomError(identity, "IdentityInvalidWalletSignature");
+  });
+
+  it("rejects the 64-byte EIP-2098 form of a valid signature (only 65-byte ECDSA or ERC-1271)", async function () {
+    const { identity, owner, wallet, agentId, deadline, proof } = await loadFixture(setup);
+    const compact = Signature.from(await signWalletProof(identity, wallet, proof)).compactSerialized;
+    await expect(
+      identity.connect(owner).setAgentWallet(agentId, wallet.address, deadline, compact),
+    ).to.be.revertedWithCustomError(identity, "IdentityInvalidWalletSignature");
   });
 
   it("rejects a replayed proof (the digest is consumed)", async function () {
