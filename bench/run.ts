@@ -15,7 +15,8 @@ import { decodePaymentSignatureHeader, parseBatchSettlementPayload } from "../sd
 import { CHAIN_ID, ESCROW, makeVouchers } from "./voucher-fixtures";
 import { measure, type Measurement } from "./measure";
 
-const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 3000);
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 async function main(): Promise<void> {
   const native = await loadNativeBackend();
@@ -33,49 +34,66 @@ async function main(): Promise<void> {
     typeof verifyTypedDataSignature
   >[0];
 
-  const results: Measurement[] = [];
-  const run = async (name: string, op: (i: number) => unknown) => {
-    const m = await measure(name, op, { budgetMs: BUDGET_MS });
-    console.log(
-      `${name.padEnd(48)} ${m.opsPerSec.toFixed(0).padStart(8)} /s  ${m.microsPerOp.toFixed(1).padStart(8)} µs`,
-    );
-    results.push(m);
-  };
+  const paths: Array<[string, (i: number) => unknown]> = [
+    [
+      "ethers verifyTypedData (baseline)",
+      (i) => {
+        const v = set.vouchers[i % n];
+        const signer = verifyTypedData(
+          set.domain,
+          voucherTypes,
+          { channelId: v.channelId, maxClaimableAmount: v.maxClaimableAmount },
+          v.signature,
+        );
+        if (signer !== address) throw new Error("ethers: wrong signer");
+      },
+    ],
+    [
+      "@x402/evm verifyTypedDataSignature",
+      async (i) => {
+        const v = set.vouchers[i % n];
+        const ok = await verifyTypedDataSignature(eoaSigner, {
+          address,
+          domain: set.domain,
+          types: x402VoucherTypes,
+          primaryType: "Voucher",
+          message: { channelId: v.channelId, maxClaimableAmount: BigInt(v.maxClaimableAmount) },
+          signature: v.signature,
+        });
+        if (!ok) throw new Error("@x402/evm: rejected");
+      },
+    ],
+    [
+      "z402 VoucherVerifier, pure JS (@noble/curves)",
+      (i) => nobleVerifier.verify(nobleCtx, set.vouchers[i % n]),
+    ],
+    [
+      "z402 VoucherVerifier, native (libsecp256k1)",
+      (i) => nativeVerifier.verify(nativeCtx, set.vouchers[i % n]),
+    ],
+    [
+      "z402 header decode + schema + native verify",
+      (i) => {
+        const payment = decodePaymentSignatureHeader(set.headers[i % n]);
+        const payload = parseBatchSettlementPayload(payment.payload);
+        nativeVerifier.verify(nativeVerifier.channel(payload.channelConfig), payload.voucher);
+      },
+    ],
+  ];
 
-  await run("ethers verifyTypedData (baseline)", (i) => {
-    const v = set.vouchers[i % n];
-    const signer = verifyTypedData(
-      set.domain,
-      voucherTypes,
-      { channelId: v.channelId, maxClaimableAmount: v.maxClaimableAmount },
-      v.signature,
-    );
-    if (signer !== address) throw new Error("ethers: wrong signer");
-  });
-  await run("@x402/evm verifyTypedDataSignature", async (i) => {
-    const v = set.vouchers[i % n];
-    const ok = await verifyTypedDataSignature(eoaSigner, {
-      address,
-      domain: set.domain,
-      types: x402VoucherTypes,
-      primaryType: "Voucher",
-      message: { channelId: v.channelId, maxClaimableAmount: BigInt(v.maxClaimableAmount) },
-      signature: v.signature,
-    });
-    if (!ok) throw new Error("@x402/evm: rejected");
-  });
-  await run("z402 VoucherVerifier, pure JS (@noble/curves)", (i) =>
-    nobleVerifier.verify(nobleCtx, set.vouchers[i % n]),
-  );
-  await run("z402 VoucherVerifier, native (libsecp256k1)", (i) =>
-    nativeVerifier.verify(nativeCtx, set.vouchers[i % n]),
-  );
-  await run("z402 header decode + schema + native verify", (i) => {
-    const payment = decodePaymentSignatureHeader(set.headers[i % n]);
-    const payload = parseBatchSettlementPayload(payment.payload);
-    nativeVerifier.verify(nativeVerifier.channel(payload.channelConfig), payload.voucher);
-  });
-
+  // Round-robin rounds, best round kept per path: other load on the machine hits every path alike.
+  const best = new Map<string, Measurement>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, op] of paths) {
+      const m = await measure(name, op, { budgetMs: BUDGET_MS });
+      const prev = best.get(name);
+      if (!prev || m.opsPerSec > prev.opsPerSec) best.set(name, m);
+      console.log(
+        `round ${round}  ${name.padEnd(46)} ${m.opsPerSec.toFixed(0).padStart(7)} /s ${m.microsPerOp.toFixed(1).padStart(8)} µs`,
+      );
+    }
+  }
+  const results = paths.map(([name]) => best.get(name)!);
   writeResults(results);
 }
 
@@ -88,9 +106,12 @@ function writeResults(results: Measurement[]): void {
     "Voucher verifications per second on one core (`npm run bench`, `bench/run.ts`): recover the signer of an",
     "x402 `batch-settlement` voucher (EIP-712 `Voucher(bytes32 channelId,uint128 maxClaimableAmount)`) and compare it",
     "with the channel's `payerAuthorizer`. Every path verifies the same 1,024 distinct vouchers, in the same run;",
-    "ratios are against ethers v6 `verifyTypedData`.",
+    `ratios are against ethers v6 \`verifyTypedData\`. Best of ${ROUNDS} interleaved rounds of ${BUDGET_MS} ms per path.`,
     "",
-    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")} at the end of the run, ${new Date().toISOString().slice(0, 10)}.`,
     "",
     "| path | verifications/s | µs/op | × ethers |",
     "|---|---:|---:|---:|",

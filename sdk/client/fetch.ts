@@ -1,0 +1,287 @@
+import { ZeroHash } from "ethers";
+import { ChannelBook, type ClientChain, type ClientChannel } from "./channels";
+import { SpendCapError, SpendCaps, type SpendCapOptions } from "./caps";
+import { decodeJson, encodeJson, paymentRequiredOf, type Offer } from "./wire";
+import {
+  randomBytes32,
+  signDepositAuthorization,
+  signExactAuthorization,
+  signVoucher,
+  voucherSigner,
+  type TypedDataSigner,
+} from "./sign";
+
+export interface WrapFetchOptions {
+  /** The paying wallet: signs deposits (`receiveWithAuthorization`) and `exact` payments. */
+  payer: TypedDataSigner;
+  /** The channel's `payerAuthorizer` (a session key): signs vouchers. */
+  sessionKey: TypedDataSigner;
+  chainId: bigint;
+  escrow: string;
+  depositCollector: string;
+  chain: ClientChain;
+  /** Deposit `amount` when opening or topping up; never let a channel's balance exceed `max`. */
+  deposit: { amount: bigint; max: bigint };
+  caps?: SpendCapOptions;
+  /** Channel salt (default zero: one channel per payer/receiver/token/terms). */
+  channelSalt?: string;
+  /** Pay only with `exact` (skip the escrow). */
+  exactOnly?: boolean;
+  /**
+   * A voucher request that fails at the network level is re-sent unchanged (same voucher, same payment
+   * identifier), so the server either serves it for the first time or replays it without a new charge.
+   */
+  networkRetry?: { attempts: number; delayMs: number };
+}
+
+export class PaymentResponseError extends Error {
+  override name = "PaymentResponseError";
+  constructor(
+    readonly code: "z402_payment_response_invalid",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const MISMATCH = "invalid_batch_settlement_evm_cumulative_amount_mismatch";
+
+/**
+ * A fetch that pays 402s: the escrow scheme when offered (one deposit, then a voucher per request),
+ * `exact` otherwise. Spend caps and the deposit cap are checked before anything is signed.
+ */
+export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
+  const book = new ChannelBook(options.chainId, options.escrow, options.chain);
+  const caps = new SpendCaps(options.caps);
+  let sessionAddress: string | undefined;
+  let payerAddress: string | undefined;
+
+  async function addresses() {
+    sessionAddress ??= await options.sessionKey.getAddress();
+    payerAddress ??= await options.payer.getAddress();
+    return { session: sessionAddress, payer: payerAddress };
+  }
+
+  const send = (url: string, init: RequestInit | undefined, name: string, value: unknown) => {
+    const headers = new Headers(init?.headers);
+    headers.set(name, encodeJson(value));
+    return fetchImpl(url, { ...init, headers });
+  };
+
+  async function sendWithRetry(url: string, init: RequestInit | undefined, body: unknown): Promise<Response> {
+    const retry = options.networkRetry ?? { attempts: 3, delayMs: 200 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send(url, init, "payment-signature", body);
+      } catch (err) {
+        if (attempt >= retry.attempts) throw err;
+        await new Promise((r) => setTimeout(r, retry.delayMs));
+      }
+    }
+  }
+
+  async function payExact(url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) {
+    const price = BigInt(offer.amount);
+    const origin = new URL(url).origin;
+    caps.reserve(origin, price);
+    const token = {
+      address: offer.asset,
+      name: String(offer.extra.name),
+      version: String(offer.extra.version),
+    };
+    const now = await options.chain.now();
+    const payload = await signExactAuthorization(
+      options.payer,
+      token,
+      options.chainId,
+      offer.payTo,
+      price,
+      now,
+      offer.maxTimeoutSeconds,
+    );
+    const res = await send(url, init, "payment-signature", {
+      x402Version: 2,
+      resource,
+      accepted: offer,
+      payload,
+    });
+    if (res.status === 402 || !res.headers.get("payment-response")) caps.refund(origin, price);
+    return res;
+  }
+
+  function checkResponse(ch: ClientChannel, res: Response, price: bigint): bigint {
+    const header = res.headers.get("payment-response");
+    if (!header) return -1n;
+    const pr = decodeJson(header) as {
+      extra?: { chargedAmount?: string; channelState?: Record<string, unknown> };
+    };
+    const state = pr?.extra?.channelState;
+    const charged = BigInt(pr?.extra?.chargedAmount ?? "-1");
+    if (!state || charged < 0n || charged > price || String(state.channelId).toLowerCase() !== ch.id) {
+      ch.poisoned = true;
+      throw new PaymentResponseError(
+        "z402_payment_response_invalid",
+        "PAYMENT-RESPONSE inconsistent with the voucher",
+      );
+    }
+    if (BigInt(String(state.chargedCumulativeAmount)) !== ch.charged + charged) {
+      ch.poisoned = true;
+      throw new PaymentResponseError("z402_payment_response_invalid", "cumulative charge does not add up");
+    }
+    ch.charged += charged;
+    ch.balance = BigInt(String(state.balance));
+    return charged;
+  }
+
+  /** Adopts a corrective 402's state only if the voucher it returns was signed by our own session key. */
+  async function adoptCorrective(ch: ClientChannel, offer: Offer): Promise<boolean> {
+    const state = offer.extra.channelState as Record<string, string> | undefined;
+    const voucher = offer.extra.voucherState as
+      { signedMaxClaimable?: string; signature?: string } | undefined;
+    if (!state || String(state.channelId).toLowerCase() !== ch.id) return false;
+    const charged = BigInt(state.chargedCumulativeAmount);
+    if (voucher?.signature && voucher.signedMaxClaimable) {
+      const max = BigInt(voucher.signedMaxClaimable);
+      let signer = "";
+      try {
+        signer = voucherSigner(options.chainId, options.escrow, ch.id, max, voucher.signature);
+      } catch {
+        return false;
+      }
+      if (signer !== (await addresses()).session || charged > max) return false;
+      ch.charged = charged;
+      ch.balance = BigInt(state.balance);
+      return true;
+    }
+    // No voucher from us: only the chain can tell us more.
+    ch.loaded = false;
+    await book.ensureLoaded(ch);
+    return ch.charged === charged;
+  }
+
+  async function payBatch(url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) {
+    const { session, payer } = await addresses();
+    const config = {
+      payer,
+      payerAuthorizer: session,
+      receiver: offer.payTo,
+      receiverAuthorizer: String(offer.extra.receiverAuthorizer),
+      token: offer.asset,
+      withdrawDelay: Number(offer.extra.withdrawDelay),
+      salt: options.channelSalt ?? ZeroHash,
+    };
+    const ch = book.get(config);
+    const price = BigInt(offer.amount);
+    const origin = new URL(url).origin;
+    return book.exclusive(ch, async () => {
+      if (ch.poisoned) throw new PaymentResponseError("z402_payment_response_invalid", "channel disabled");
+      await book.ensureLoaded(ch);
+      caps.reserve(origin, price);
+      const paymentId = randomBytes32().slice(2, 34);
+      const token = {
+        address: offer.asset,
+        name: String(offer.extra.name),
+        version: String(offer.extra.version),
+      };
+      const accepted = { ...offer, extra: { ...offer.extra } };
+      delete accepted.extra.channelState;
+      delete accepted.extra.voucherState;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const needed = ch.charged + price;
+        const max = await signVoucher(options.sessionKey, options.chainId, options.escrow, ch.id, needed);
+        const voucher = { channelId: ch.id, maxClaimableAmount: needed.toString(), signature: max };
+        let payload: Record<string, unknown> = { type: "voucher", channelConfig: config, voucher };
+        if (needed > ch.balance) {
+          let top =
+            options.deposit.amount > needed - ch.balance ? options.deposit.amount : needed - ch.balance;
+          if (ch.balance + top > options.deposit.max) top = options.deposit.max - ch.balance;
+          if (top <= 0n || ch.balance + top < needed) {
+            caps.refund(origin, price);
+            throw new SpendCapError("z402_deposit_cap", "a deposit would exceed the configured maximum");
+          }
+          const now = await options.chain.now();
+          const authorization = await signDepositAuthorization(
+            options.payer,
+            token,
+            options.chainId,
+            options.depositCollector,
+            ch.id,
+            top,
+            now,
+          );
+          payload = {
+            ...payload,
+            type: "deposit",
+            deposit: { amount: top.toString(), authorization: { erc3009Authorization: authorization } },
+          };
+        }
+        const body = {
+          x402Version: 2,
+          resource,
+          accepted,
+          payload,
+          extensions: { "payment-identifier": { info: { id: paymentId } } },
+        };
+        const res = await sendWithRetry(url, init, body);
+        if (res.status !== 402) {
+          const charged = checkResponse(ch, res, price);
+          if (charged < 0n) {
+            caps.refund(origin, price);
+            if (payload.type === "deposit") ch.loaded = false;
+          } else caps.refund(origin, price - charged);
+          return res;
+        }
+        const again = paymentRequiredOf(res.headers, undefined);
+        const corrective = again?.accepts.find((o) => o.scheme === "batch-settlement");
+        if (again?.error !== MISMATCH || !corrective || !(await adoptCorrective(ch, corrective))) {
+          caps.refund(origin, price);
+          return res;
+        }
+      }
+      caps.refund(origin, price);
+      throw new PaymentResponseError("z402_payment_response_invalid", "server kept refusing the voucher");
+    });
+  }
+
+  /** Offers seen per method + URL (without query): later requests pay up front, with no 402 round trip. */
+  const known = new Map<string, { offer: Offer; resource: unknown }>();
+
+  const pay = (url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) =>
+    offer.scheme === "batch-settlement"
+      ? payBatch(url, init, offer, resource)
+      : payExact(url, init, offer, resource);
+
+  return async function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const parsed = new URL(url);
+    const key = `${init?.method ?? "GET"} ${parsed.origin}${parsed.pathname}`;
+    const cached = known.get(key);
+    let first: Response | undefined;
+    if (cached) {
+      const res = await pay(url, init, cached.offer, cached.resource);
+      if (res.status !== 402) return res;
+      known.delete(key);
+      first = res;
+    }
+    first ??= await fetchImpl(url, init);
+    if (first.status !== 402) return first;
+    const body = await first.text();
+    const required = paymentRequiredOf(first.headers, body);
+    if (!required) return new Response(body, { status: 402, headers: first.headers });
+    const batch = options.exactOnly
+      ? undefined
+      : required.accepts.find((o) => o.scheme === "batch-settlement");
+    const offer = batch ?? required.accepts.find((o) => o.scheme === "exact");
+    if (!offer) return new Response(body, { status: 402, headers: first.headers });
+    const res = await pay(url, init, offer, required.resource);
+    if (res.status !== 402 && offer.scheme === "batch-settlement") {
+      const clean = { ...offer, extra: { ...offer.extra } };
+      delete clean.extra.channelState;
+      delete clean.extra.voucherState;
+      known.set(key, { offer: clean, resource: required.resource });
+    }
+    return res;
+  };
+}

@@ -1,0 +1,5 @@
+export { wrapFetch, PaymentResponseError, type WrapFetchOptions } from "./fetch";
+export { SpendCaps, SpendCapError, type SpendCapOptions } from "./caps";
+export { ChannelBook, type ClientChain, type ClientChannel } from "./channels";
+export { ethersClientChain } from "./chain";
+export { channelIdOf, signVoucher, voucherSigner, type ChannelConfig, type TypedDataSigner } from "./sign";

@@ -1,0 +1,64 @@
+/** One `accepts[]` entry as the client reads it (v1 entries are mapped to the v2 shape). */
+export interface Offer {
+  scheme: string;
+  network: string;
+  asset: string;
+  amount: string;
+  payTo: string;
+  maxTimeoutSeconds: number;
+  extra: Record<string, unknown>;
+}
+
+export interface Required {
+  error?: string;
+  resource?: unknown;
+  accepts: Offer[];
+}
+
+export function encodeJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64");
+}
+
+export function decodeJson(value: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function validOffer(o: unknown): o is Offer {
+  const x = o as Offer;
+  return (
+    typeof x === "object" && x !== null && typeof x.scheme === "string" && typeof x.amount === "string" &&
+    /^[0-9]{1,78}$/.test(x.amount) && typeof x.payTo === "string" && typeof x.asset === "string" &&
+    typeof x.extra === "object" && x.extra !== null
+  ); // prettier-ignore
+}
+
+/** The 402's requirements: the v2 `PAYMENT-REQUIRED` header first, else a v1 body. */
+export function paymentRequiredOf(headers: Headers, body: string | undefined): Required | undefined {
+  const header = headers.get("payment-required");
+  let parsed: unknown = header ? decodeJson(header) : undefined;
+  if (!parsed && body) {
+    try {
+      const v1 = JSON.parse(body) as {
+        x402Version?: number;
+        error?: string;
+        accepts?: Array<Record<string, unknown>>;
+      };
+      if (v1.x402Version === 1 && Array.isArray(v1.accepts)) {
+        parsed = {
+          error: v1.error,
+          resource: { url: v1.accepts[0]?.resource },
+          accepts: v1.accepts.map((a) => ({ ...a, amount: a.maxAmountRequired, extra: a.extra ?? {} })),
+        };
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  const r = parsed as Required | undefined;
+  if (!r || !Array.isArray(r.accepts)) return undefined;
+  return { error: r.error, resource: r.resource, accepts: r.accepts.filter(validOffer) };
+}

@@ -1,0 +1,266 @@
+import { getAddress } from "ethers";
+import type { ChannelRecord } from "../store/types";
+import { emptyRecord } from "../store/types";
+import type { ChainChannel } from "./chain";
+import { collectorData, depositNonce, eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
+import { BaseError } from "../errors/base";
+import type { ChannelConfig } from "../types/batch-settlement";
+import { VoucherVerifier } from "../verify/voucher-verifier";
+import { loadNativeBackend } from "../verify/native";
+import type { Address } from "../utils/address";
+import { batchPayloadSchema, parseWith } from "./decode";
+import type { PaywallOptions } from "./options";
+import { PaymentRefusal, REASONS } from "./reasons";
+import type { Requirements } from "./requirements";
+import { ChannelLocks } from "./channel-lock";
+
+export interface BatchTicket {
+  scheme: "batch-settlement";
+  channelId: string;
+  payer: string;
+  price: bigint;
+  record: ChannelRecord;
+  chain: ChainChannel;
+  paymentId: string;
+  /** An idempotent retry of the last committed payment: served again, charged nothing. */
+  replay: boolean;
+  release: () => void;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The escrow-scheme half of the paywall: deposits, vouchers, reservations and commits. */
+export class BatchScheme {
+  private verifier: VoucherVerifier;
+  private readonly locks = new ChannelLocks();
+  private readonly deposits = new Map<string, Promise<void>>();
+  private readonly provisional = new Map<string, bigint>();
+  private unconfirmed = 0n;
+  private tickets = 0;
+  readonly instance: string;
+
+  constructor(private readonly opts: PaywallOptions) {
+    this.verifier = this.makeVerifier();
+    this.instance = opts.instanceId ?? Math.random().toString(36).slice(2, 10);
+  }
+
+  private makeVerifier(backend?: VoucherVerifier["backend"]): VoucherVerifier {
+    const escrow = this.opts.chain.escrow as Address;
+    return new VoucherVerifier({
+      chainId: Number(this.opts.chain.chainId),
+      escrow,
+      ...(backend ? { backend } : {}),
+    });
+  }
+
+  /** Switches voucher recovery to native libsecp256k1 when its binding is installed. */
+  async init(): Promise<void> {
+    const native = await loadNativeBackend();
+    if (native) this.verifier = this.makeVerifier(native);
+  }
+
+  /** Steps 1–5 of the server rules; resolves with the channel reserved and the voucher persisted. */
+  async accept(accepted: Requirements, offer: Requirements, raw: unknown, price: bigint, paymentId: string) {
+    const payload = parseWith(batchPayloadSchema, raw);
+    const config: ChannelConfigWire = payload.channelConfig;
+    if (accepted.network !== offer.network) throw new PaymentRefusal(REASONS.bsNetworkMismatch);
+    if (!same(accepted.asset, offer.asset) || !same(config.token, offer.asset)) {
+      throw new PaymentRefusal(REASONS.bsTokenMismatch);
+    }
+    if (!same(accepted.payTo, offer.payTo) || !same(config.receiver, offer.payTo)) {
+      throw new PaymentRefusal(REASONS.bsReceiverMismatch);
+    }
+    if (!same(config.receiverAuthorizer, this.opts.receiverAuthorizer)) {
+      throw new PaymentRefusal(REASONS.bsReceiverAuthorizerMismatch);
+    }
+    if (config.withdrawDelay !== this.opts.withdrawDelay)
+      throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
+    if (/^0x0{40}$/.test(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
+    let channelId: string;
+    try {
+      const ctx = this.verifier.verifyVoucher(config as ChannelConfig, payload.voucher as never);
+      channelId = ctx.channelId.toLowerCase();
+    } catch (err) {
+      if (err instanceof BaseError) throw new PaymentRefusal(err.code);
+      throw err;
+    }
+    const max = BigInt(payload.voucher.maxClaimableAmount);
+    if (payload.type === "deposit") await this.deposit(config, channelId, payload.deposit);
+
+    const release = await this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);
+    try {
+      const chain = await this.opts.mirror.channel(channelId);
+      const balance = chain.balance + (this.provisional.get(channelId) ?? 0n);
+      if (balance === 0n) throw new PaymentRefusal(REASONS.bsChannelNotFound);
+      const stored = await this.opts.store.get(channelId);
+      const record = stored ?? emptyRecord(channelId, JSON.stringify(config));
+      if (!stored) record.charged = record.signedMax = chain.totalClaimed;
+      if (record.lock && record.lockUntil > Date.now()) throw new PaymentRefusal(REASONS.bsChannelBusy);
+      const replay =
+        paymentId !== "" && paymentId === record.paymentId && max === record.signedMax && record.lock === "";
+      if (!replay) this.checkVoucher(record, chain, balance, max, price);
+      const next: ChannelRecord = replay
+        ? record
+        : {
+            ...record,
+            config: JSON.stringify(config),
+            signedMax: max,
+            signature: payload.voucher.signature,
+            lock: `${this.instance}:${++this.tickets}`,
+            lockUntil: Date.now() + (this.opts.lockMs ?? 30_000),
+          };
+      // Persist before serve: the voucher is durable before the handler runs.
+      if (!replay && !(await this.opts.store.compareAndSet(next, record.version))) {
+        throw new PaymentRefusal(REASONS.bsChannelBusy);
+      }
+      const ticket: BatchTicket = {
+        scheme: "batch-settlement",
+        channelId,
+        payer: getAddress(config.payer),
+        price,
+        record: next,
+        chain,
+        paymentId,
+        replay,
+        release,
+      };
+      return ticket;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  private checkVoucher(
+    record: ChannelRecord,
+    chain: ChainChannel,
+    balance: bigint,
+    max: bigint,
+    price: bigint,
+  ) {
+    if (max !== record.charged + price) {
+      throw new PaymentRefusal(REASONS.bsCumulativeAmountMismatch, 402, this.corrective(record, chain));
+    }
+    if (max > balance) throw new PaymentRefusal(REASONS.bsCumulativeExceedsBalance);
+    if (max < chain.totalClaimed + price) throw new PaymentRefusal(REASONS.bsCumulativeBelowClaimed);
+    if (chain.withdrawInitiatedAt > 0n) {
+      const deadline = chain.withdrawInitiatedAt + BigInt(this.opts.withdrawDelay);
+      if (this.opts.mirror.now() + BigInt(this.opts.withdrawSafetySeconds ?? 300) >= deadline) {
+        throw new PaymentRefusal(REASONS.withdrawPending);
+      }
+    }
+  }
+
+  /** `extra` of a corrective 402: the channel state and the last voucher the server holds. */
+  corrective(record: ChannelRecord, chain: ChainChannel): Record<string, unknown> {
+    return {
+      channelState: this.channelState(record, chain),
+      voucherState: record.signature
+        ? { signedMaxClaimable: record.signedMax.toString(), signature: record.signature }
+        : {},
+    };
+  }
+
+  channelState(record: ChannelRecord, chain: ChainChannel) {
+    return {
+      channelId: record.channelId,
+      balance: (chain.balance + (this.provisional.get(record.channelId) ?? 0n)).toString(),
+      totalClaimed: chain.totalClaimed.toString(),
+      withdrawRequestedAt: Number(chain.withdrawInitiatedAt),
+      refundNonce: chain.refundNonce.toString(),
+      chargedCumulativeAmount: record.charged.toString(),
+    };
+  }
+
+  /** Step 5, after the handler: commit the charge (≤ price) or release the reservation. */
+  async finish(t: BatchTicket, ok: boolean, charge: bigint): Promise<ChannelRecord | undefined> {
+    try {
+      if (t.replay) return t.record;
+      const next: ChannelRecord = ok
+        ? {
+            ...t.record,
+            charged: t.record.charged + charge,
+            lock: "",
+            lockUntil: 0,
+            paymentId: t.paymentId,
+            lastCharge: charge,
+          }
+        : { ...t.record, lock: "", lockUntil: 0 };
+      const written = await this.opts.store.compareAndSet(next, t.record.version);
+      return written ? next : undefined;
+    } finally {
+      t.release();
+    }
+  }
+
+  /** Verifies a deposit locally, submits it (once per authorization) and waits for it unless optimistic. */
+  private async deposit(
+    config: ChannelConfigWire,
+    channelId: string,
+    d: {
+      amount: string;
+      authorization: {
+        erc3009Authorization: { validAfter: string; validBefore: string; salt: string; signature: string };
+      };
+    },
+  ): Promise<void> {
+    const collector = this.opts.depositCollector;
+    if (!collector) throw new PaymentRefusal(REASONS.unsupportedPayloadType);
+    const a = d.authorization.erc3009Authorization;
+    const amount = BigInt(d.amount);
+    if (amount === 0n || amount < (this.opts.minDeposit ?? 0n))
+      throw new PaymentRefusal(REASONS.bsDepositBelowMinDeposit);
+    const now = this.opts.mirror.now();
+    if (BigInt(a.validAfter) > now) throw new PaymentRefusal(REASONS.bsValidAfter);
+    if (BigInt(a.validBefore) < now + 6n) throw new PaymentRefusal(REASONS.bsValidBefore);
+    const nonce = depositNonce(channelId, a.salt);
+    const message = {
+      from: config.payer,
+      to: collector,
+      value: amount,
+      validAfter: a.validAfter,
+      validBefore: a.validBefore,
+      nonce,
+    };
+    const digest = eip3009Digest(
+      this.opts.token,
+      this.opts.chain.chainId,
+      "ReceiveWithAuthorization",
+      message,
+    );
+    if (!same(recoverSigner(digest, a.signature, REASONS.bsReceiveAuthorizationSignature), config.payer)) {
+      throw new PaymentRefusal(REASONS.bsReceiveAuthorizationSignature);
+    }
+    let pending = this.deposits.get(nonce);
+    const limit = this.opts.deposits?.optimisticRiskLimit;
+    const optimistic = limit !== undefined && this.unconfirmed + amount <= limit;
+    if (!pending) {
+      if (optimistic) {
+        this.unconfirmed += amount;
+        this.provisional.set(channelId, (this.provisional.get(channelId) ?? 0n) + amount);
+      }
+      const data = collectorData(BigInt(a.validAfter), BigInt(a.validBefore), a.salt, a.signature);
+      pending = this.opts.chain
+        .deposit(config, amount, collector, data)
+        .then(async () => {
+          await this.opts.mirror.refresh(channelId);
+        })
+        .finally(() => {
+          if (optimistic) {
+            this.unconfirmed -= amount;
+            const left = (this.provisional.get(channelId) ?? 0n) - amount;
+            if (left > 0n) this.provisional.set(channelId, left);
+            else this.provisional.delete(channelId);
+          }
+        });
+      this.deposits.set(nonce, pending);
+      pending.catch(() => this.deposits.delete(nonce));
+      if (optimistic) return;
+    }
+    try {
+      await pending;
+    } catch {
+      throw new PaymentRefusal(REASONS.bsDepositTransactionFailed);
+    }
+  }
+}

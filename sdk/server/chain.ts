@@ -1,0 +1,165 @@
+import { Contract, type ContractRunner, type Provider, type Signer, id as eventTopic } from "ethers";
+import type { ChannelConfigWire } from "./crypto";
+
+/** What the server mirrors of one channel. */
+export interface ChainChannel {
+  balance: bigint;
+  totalClaimed: bigint;
+  withdrawAmount: bigint;
+  /** Chain time the pending withdrawal was initiated, 0 if none. */
+  withdrawInitiatedAt: bigint;
+  refundNonce: bigint;
+}
+
+/** One `claimWithSignature` row. */
+export interface ClaimRow {
+  voucher: { channel: ChannelConfigWire; maxClaimableAmount: bigint };
+  signature: string;
+  totalClaimed: bigint;
+}
+
+export interface PollResult {
+  /** Last block included. */
+  toBlock: number;
+  /** Its timestamp (chain time). */
+  timestamp: bigint;
+  /** Channels touched by escrow events in the polled range. */
+  channelIds: string[];
+}
+
+/** The few chain operations the paywall, the mirror and the settlement worker need. */
+export interface EscrowChain {
+  readonly chainId: bigint;
+  readonly escrow: string;
+  readChannel(channelId: string): Promise<ChainChannel>;
+  /** Escrow events from `fromBlock` to the head. */
+  poll(fromBlock: number): Promise<PollResult>;
+  head(): Promise<{ block: number; timestamp: bigint }>;
+  deposit(
+    config: ChannelConfigWire,
+    amount: bigint,
+    collector: string,
+    collectorData: string,
+  ): Promise<string>;
+  transferWithAuthorization(
+    token: string,
+    auth: { from: string; to: string; value: bigint; validAfter: bigint; validBefore: bigint; nonce: string },
+    signature: string,
+  ): Promise<string>;
+  claimWithSignature(claims: ClaimRow[], authorizerSignature: string): Promise<string>;
+  settle(receiver: string, token: string): Promise<string>;
+}
+
+const CONFIG = "(address,address,address,address,address,uint40,bytes32)";
+export const ESCROW_ABI = [
+  `function deposit(${CONFIG} config, uint128 amount, address collector, bytes collectorData)`,
+  `function claimWithSignature(((${CONFIG},uint128),bytes,uint128)[] claims, bytes authorizerSignature)`,
+  "function settle(address receiver, address token)",
+  "function channels(bytes32) view returns (uint128 balance, uint128 totalClaimed)",
+  "function pendingWithdrawals(bytes32) view returns (uint128 amount, uint40 initiatedAt)",
+  "function refundNonce(bytes32) view returns (uint256)",
+  "function multicall(bytes[] data) returns (bytes[] results)",
+];
+const TOKEN_ABI = [
+  "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,bytes signature)",
+];
+/** Escrow events keyed by channel id (topic 1). */
+const CHANNEL_EVENTS = [
+  `ChannelCreated(bytes32,${CONFIG})`,
+  "Deposited(bytes32,address,uint128,uint128)",
+  "Claimed(bytes32,address,uint128,uint128)",
+  "Refunded(bytes32,address,uint128,uint256)",
+  "WithdrawInitiated(bytes32,uint128,uint40)",
+  "WithdrawFinalized(bytes32,uint128)",
+  "WithdrawReduced(bytes32,uint128)",
+  "ChannelClosed(bytes32)",
+].map((e) => eventTopic(e));
+
+function configTuple(c: ChannelConfigWire) {
+  return [c.payer, c.payerAuthorizer, c.receiver, c.receiverAuthorizer, c.token, c.withdrawDelay, c.salt];
+}
+
+/** The ethers v6 implementation: `signer` pays gas for deposits, exact settlements, claims and settles. */
+export class EthersEscrowChain implements EscrowChain {
+  private readonly escrowContract: Contract;
+  private readonly provider: Provider;
+  /** Waits for each submitted transaction to be mined before resolving. */
+  constructor(
+    readonly chainId: bigint,
+    readonly escrow: string,
+    private readonly signer: Signer,
+    private readonly confirmations = 1,
+  ) {
+    this.escrowContract = new Contract(escrow, ESCROW_ABI, signer as ContractRunner);
+    this.provider = signer.provider!;
+  }
+
+  async readChannel(channelId: string): Promise<ChainChannel> {
+    // One eth_call for the three views.
+    const iface = this.escrowContract.interface;
+    const names = ["channels", "pendingWithdrawals", "refundNonce"] as const;
+    const results: string[] = await this.escrowContract.multicall.staticCall(
+      names.map((n) => iface.encodeFunctionData(n, [channelId])),
+    );
+    const [ch, pw, nonce] = names.map((n, i) => iface.decodeFunctionResult(n, results[i]));
+    return {
+      balance: ch[0],
+      totalClaimed: ch[1],
+      withdrawAmount: pw[0],
+      withdrawInitiatedAt: pw[1],
+      refundNonce: nonce[0],
+    };
+  }
+
+  async head(): Promise<{ block: number; timestamp: bigint }> {
+    const block = await this.provider.getBlock("latest");
+    return { block: block!.number, timestamp: BigInt(block!.timestamp) };
+  }
+
+  async poll(fromBlock: number): Promise<PollResult> {
+    const { block, timestamp } = await this.head();
+    if (block < fromBlock) return { toBlock: fromBlock - 1, timestamp, channelIds: [] };
+    const logs = await this.provider.getLogs({
+      address: this.escrow,
+      fromBlock,
+      toBlock: block,
+      topics: [CHANNEL_EVENTS],
+    });
+    const ids = new Set(logs.map((l) => l.topics[1].toLowerCase()));
+    return { toBlock: block, timestamp, channelIds: [...ids] };
+  }
+
+  private async mined(tx: Promise<{ hash: string; wait(n?: number): Promise<unknown> }>): Promise<string> {
+    const sent = await tx;
+    await sent.wait(this.confirmations);
+    return sent.hash;
+  }
+
+  deposit(config: ChannelConfigWire, amount: bigint, collector: string, data: string): Promise<string> {
+    return this.mined(this.escrowContract.deposit(configTuple(config), amount, collector, data));
+  }
+
+  transferWithAuthorization(
+    token: string,
+    a: { from: string; to: string; value: bigint; validAfter: bigint; validBefore: bigint; nonce: string },
+    signature: string,
+  ): Promise<string> {
+    const t = new Contract(token, TOKEN_ABI, this.signer as ContractRunner);
+    return this.mined(
+      t.transferWithAuthorization(a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce, signature),
+    );
+  }
+
+  claimWithSignature(claims: ClaimRow[], authorizerSignature: string): Promise<string> {
+    const rows = claims.map((c) => [
+      [configTuple(c.voucher.channel), c.voucher.maxClaimableAmount],
+      c.signature,
+      c.totalClaimed,
+    ]);
+    return this.mined(this.escrowContract.claimWithSignature(rows, authorizerSignature));
+  }
+
+  settle(receiver: string, token: string): Promise<string> {
+    return this.mined(this.escrowContract.settle(receiver, token));
+  }
+}

@@ -1,0 +1,61 @@
+import type { VoucherStore } from "../store/types";
+import type { EscrowChain } from "./chain";
+import type { ChainMirror } from "./mirror";
+
+/** The request facts the core needs; adapters fill it from their framework. */
+export interface PaywallRequest {
+  method: string;
+  /** Raw request target (path and query), as received. */
+  url: string;
+  /** Absolute URL of the resource, for the 402's `resource.url`. */
+  resourceUrl: string;
+  header(name: string): string | undefined;
+}
+
+export interface RouteConfig {
+  /** Exact path, or a prefix ending in `/*`. Matching ignores case, a trailing slash and the query. */
+  path: string;
+  /** Methods the price applies to; default: all. */
+  methods?: string[];
+  /** Advertised price in atomic units, or a function of the request. */
+  price: bigint | ((req: PaywallRequest) => bigint);
+  description?: string;
+  mimeType?: string;
+  /** Receiver for this route; defaults to the paywall's `payTo`. */
+  payTo?: string;
+}
+
+export interface DepositPolicy {
+  /** Serve a deposit request before the deposit is mined, while unconfirmed deposits stay under this total. */
+  optimisticRiskLimit?: bigint;
+}
+
+export interface PaywallOptions {
+  /** CAIP-2, e.g. `eip155:31337`. */
+  network: string;
+  chain: EscrowChain;
+  mirror: ChainMirror;
+  store: VoucherStore;
+  token: { address: string; name: string; version: string };
+  payTo: string;
+  receiverAuthorizer: string;
+  withdrawDelay: number;
+  /** The ERC3009 deposit collector contract. Without it deposits are refused. */
+  depositCollector?: string;
+  minDeposit?: bigint;
+  routes: RouteConfig[];
+  /** Offer and accept `exact` (EIP-3009, settled by this server before it answers). Default true. */
+  exact?: boolean;
+  deposits?: DepositPolicy;
+  /** Identifies this server's locks in a shared store; a restarted server with the same id frees them. */
+  instanceId?: string;
+  /** How long a reservation holds a channel (ms) before another request may take it over. Default 30 s. */
+  lockMs?: number;
+  /** How long a request waits for its channel's in-process lock before `channel_busy` (ms). Default 2 s. */
+  channelWaitMs?: number;
+  /** Cap on the payment header (bytes). Default 8 KiB. */
+  maxHeaderBytes?: number;
+  maxTimeoutSeconds?: number;
+  /** Stop accepting vouchers this long before a pending withdrawal can be finalized (s). Default 300. */
+  withdrawSafetySeconds?: number;
+}

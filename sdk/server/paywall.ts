@@ -1,0 +1,155 @@
+import { BatchScheme, type BatchTicket } from "./batch";
+import { decodePaymentHeader, paymentIdentifier, requirementsSchema, parseWith } from "./decode";
+import { ExactScheme, type ExactTicket } from "./exact";
+import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
+import { PaymentRefusal, REASONS } from "./reasons";
+import {
+  badRequest,
+  matchRoute,
+  offers,
+  paymentRequired,
+  paymentResponseHeaders,
+  type HttpAnswer,
+  type Requirements,
+} from "./requirements";
+
+export type Ticket = (BatchTicket | ExactTicket) & { v1: boolean; route: RouteConfig };
+
+export type Outcome =
+  { type: "free" } | { type: "respond"; answer: HttpAnswer } | { type: "proceed"; ticket: Ticket };
+
+/** What the adapter does after the handler: add `headers`, or replace the response with `answer`. */
+export type Completion =
+  { type: "headers"; headers: Record<string, string> } | { type: "respond"; answer: HttpAnswer };
+
+const V1_NETWORKS: Record<string, string> = { "base-sepolia": "eip155:84532", base: "eip155:8453" };
+
+/**
+ * The framework-agnostic paywall. `handle` decides before the handler (free, answer now, or proceed
+ * with a reservation); `complete` commits the actual charge after the handler succeeded.
+ */
+export class Paywall {
+  private readonly batch: BatchScheme;
+  private readonly exact: ExactScheme;
+
+  constructor(readonly options: PaywallOptions) {
+    this.batch = new BatchScheme(options);
+    this.exact = new ExactScheme(options);
+  }
+
+  /** Frees this instance's stale reservations (after a restart). Call once before serving. */
+  async start(): Promise<void> {
+    await this.batch.init();
+    await this.options.store.clearLocks(this.batch.instance);
+  }
+
+  async handle(req: PaywallRequest): Promise<Outcome> {
+    const route = matchRoute(this.options.routes, req.method, req.url);
+    if (!route) return { type: "free" };
+    let price: bigint;
+    try {
+      price = typeof route.price === "bigint" ? route.price : route.price(req);
+    } catch {
+      return { type: "respond", answer: badRequest(REASONS.invalidPayload) };
+    }
+    const accepts = offers(this.options, route, price);
+    const v2Header = req.header("payment-signature");
+    const v1Header = req.header("x-payment");
+    const header = v2Header ?? v1Header;
+    if (header === undefined)
+      return {
+        type: "respond",
+        answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, false),
+      };
+    let v1 = v2Header === undefined;
+    try {
+      const payment = decodePaymentHeader(header, this.options.maxHeaderBytes ?? 8192);
+      v1 = payment.x402Version === 1;
+      let accepted: Requirements;
+      if (payment.x402Version === 2) {
+        accepted = { extra: {}, ...payment.accepted } as Requirements;
+      } else {
+        const offer = accepts.find((o) => o.scheme === payment.scheme);
+        if (!offer) throw new PaymentRefusal(REASONS.unsupportedScheme);
+        accepted = { ...offer, network: V1_NETWORKS[payment.network] ?? payment.network };
+      }
+      parseWith(requirementsSchema, accepted);
+      const offer = accepts.find((o) => o.scheme === accepted.scheme);
+      if (!offer) throw new PaymentRefusal(REASONS.unsupportedScheme);
+      if (accepted.network !== offer.network) throw new PaymentRefusal(REASONS.invalidNetwork);
+      const paymentId = paymentIdentifier(payment);
+      const ticket =
+        offer.scheme === "exact"
+          ? await this.exact.accept(accepted, offer, payment.payload, price, v1)
+          : await this.batch.accept(accepted, offer, payment.payload, price, paymentId);
+      return { type: "proceed", ticket: { ...ticket, v1, route } };
+    } catch (err) {
+      return { type: "respond", answer: this.refusal(req, route, accepts, err, v1) };
+    }
+  }
+
+  private refusal(
+    req: PaywallRequest,
+    route: RouteConfig,
+    accepts: Requirements[],
+    err: unknown,
+    v1: boolean,
+  ) {
+    if (!(err instanceof PaymentRefusal)) {
+      return paymentRequired(req, route, accepts, REASONS.chainUnavailable, v1, 503);
+    }
+    if (err.status === 400) return badRequest(err.reason);
+    const list = err.extra
+      ? accepts.map((a) =>
+          a.scheme === "batch-settlement" ? { ...a, extra: { ...a.extra, ...err.extra } } : a,
+        )
+      : accepts;
+    return paymentRequired(req, route, list, err.reason, v1);
+  }
+
+  /**
+   * After the handler: `ok` false (handler failed) releases the reservation without charging;
+   * otherwise commits `charge` (default: the price; clamped to [0, price]).
+   */
+  async complete(ticket: Ticket, ok: boolean, charge?: bigint): Promise<Completion> {
+    const network = this.options.network;
+    if (ticket.scheme === "exact") {
+      const response = {
+        success: true,
+        transaction: ticket.transaction,
+        network,
+        payer: ticket.payer,
+        amount: ticket.price.toString(),
+      };
+      return { type: "headers", headers: ok ? paymentResponseHeaders(ticket.v1, response) : {} };
+    }
+    let actual = charge ?? ticket.price;
+    if (actual < 0n) actual = 0n;
+    if (actual > ticket.price) actual = ticket.price;
+    if (ticket.replay) actual = ticket.record.lastCharge;
+    const record = await this.batch.finish(ticket, ok, actual);
+    if (!ok) return { type: "headers", headers: {} };
+    if (!record) {
+      return { type: "respond", answer: { ...badRequest(REASONS.bsChannelBusy), status: 409 } };
+    }
+    const response = {
+      success: true,
+      transaction: "",
+      network,
+      payer: ticket.payer,
+      amount: "",
+      extra: {
+        chargedAmount: actual.toString(),
+        channelState: this.batch.channelState(record, ticket.chain),
+      },
+    };
+    return { type: "headers", headers: paymentResponseHeaders(ticket.v1, response) };
+  }
+
+  /** Current charge function for a request (routes with dynamic prices). */
+  price(req: PaywallRequest): bigint | undefined {
+    const route = matchRoute(this.options.routes, req.method, req.url);
+    if (!route) return undefined;
+    return typeof route.price === "bigint" ? route.price : route.price(req);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Reason codes the paywall answers with. The strings are x402's own where x402 has one
+ * (`invalid_batch_settlement_evm_*`, `invalid_exact_evm_*`), and `z402_*` for our additions.
+ */
+export const REASONS = {
+  paymentRequired: "payment_required",
+  invalidPayload: "invalid_payload",
+  invalidNetwork: "invalid_network",
+  unsupportedScheme: "unsupported_scheme",
+  invalidX402Version: "invalid_x402_version",
+  unsupportedPayloadType: "unsupported_payload_type",
+  settlementPending: "settlement_pending",
+  headerTooLarge: "z402_header_too_large",
+  headerEncoding: "z402_header_encoding",
+  signatureHighS: "z402_signature_high_s",
+  signatureMalformed: "z402_signature_malformed",
+  withdrawPending: "z402_withdraw_pending",
+  idempotencyConflict: "z402_payment_identifier_conflict",
+  chainUnavailable: "z402_chain_unavailable",
+  exactRecipientMismatch: "invalid_exact_evm_recipient_mismatch",
+  exactSignature: "invalid_exact_evm_signature",
+  exactValidBefore: "invalid_exact_evm_payload_authorization_valid_before",
+  exactValidAfter: "invalid_exact_evm_payload_authorization_valid_after",
+  exactValueMismatch: "invalid_exact_evm_payload_authorization_value_mismatch",
+  exactNonceAlreadyUsed: "invalid_exact_evm_nonce_already_used",
+  exactTransactionFailed: "invalid_exact_evm_transaction_failed",
+  exactTokenMismatch: "invalid_exact_evm_network_mismatch",
+  bsNetworkMismatch: "invalid_batch_settlement_evm_network_mismatch",
+  bsVoucherSignature: "invalid_batch_settlement_evm_voucher_signature",
+  bsCumulativeAmountMismatch: "invalid_batch_settlement_evm_cumulative_amount_mismatch",
+  bsCumulativeExceedsBalance: "invalid_batch_settlement_evm_cumulative_exceeds_balance",
+  bsCumulativeBelowClaimed: "invalid_batch_settlement_evm_cumulative_below_claimed",
+  bsChannelBusy: "invalid_batch_settlement_evm_channel_busy",
+  bsChannelNotFound: "invalid_batch_settlement_evm_channel_not_found",
+  bsChannelIdMismatch: "invalid_batch_settlement_evm_channel_id_mismatch",
+  bsReceiverMismatch: "invalid_batch_settlement_evm_receiver_mismatch",
+  bsReceiverAuthorizerMismatch: "invalid_batch_settlement_evm_receiver_authorizer_mismatch",
+  bsPayerAuthorizerRequired: "invalid_batch_settlement_evm_payer_authorizer_required",
+  bsTokenMismatch: "invalid_batch_settlement_evm_token_mismatch",
+  bsWithdrawDelayMismatch: "invalid_batch_settlement_evm_withdraw_delay_mismatch",
+  bsValidBefore: "invalid_batch_settlement_evm_payload_authorization_valid_before",
+  bsValidAfter: "invalid_batch_settlement_evm_payload_authorization_valid_after",
+  bsReceiveAuthorizationSignature: "invalid_batch_settlement_evm_receive_authorization_signature",
+  bsDepositBelowMinDeposit: "invalid_batch_settlement_evm_deposit_below_min_deposit",
+  bsDepositTransactionFailed: "invalid_batch_settlement_evm_deposit_transaction_failed",
+  bsDepositRiskLimit: "z402_deposit_risk_limit",
+} as const;
+
+export type Reason = (typeof REASONS)[keyof typeof REASONS];
+
+/** A refusal the paywall turns into a 400/402 with a machine-readable reason. */
+export class PaymentRefusal extends Error {
+  override name = "PaymentRefusal";
+  constructor(
+    readonly reason: Reason | (string & {}),
+    readonly status: 400 | 402 | 409 | 503 = 402,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(reason);
+  }
+}

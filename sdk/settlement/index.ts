@@ -1,0 +1,1 @@
+export { SettlementWorker, type SettlementOptions, type RunReport } from "./worker";

@@ -1,0 +1,138 @@
+import Database from "better-sqlite3";
+import type { ChannelRecord, VoucherStore } from "./types";
+import { lockOwnedBy } from "./types";
+
+export interface SqliteStoreOptions {
+  /** Database file; ":memory:" for tests. */
+  filename: string;
+  /** `FULL` (default) survives power loss; `NORMAL` survives process crashes only (WAL). */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+interface Row {
+  channel_id: string;
+  config: string;
+  charged: string;
+  signed_max: string;
+  signature: string;
+  claimed: string;
+  lock: string;
+  lock_until: number;
+  payment_id: string;
+  last_charge: string;
+  version: number;
+}
+
+const NAMES = [
+  "channel_id", "config", "charged", "signed_max", "signature", "claimed",
+  "lock", "lock_until", "payment_id", "last_charge", "version", "owed",
+]; // prettier-ignore
+
+function toRecord(row: Row): ChannelRecord {
+  return {
+    channelId: row.channel_id,
+    config: row.config,
+    charged: BigInt(row.charged),
+    signedMax: BigInt(row.signed_max),
+    signature: row.signature,
+    claimed: BigInt(row.claimed),
+    lock: row.lock,
+    lockUntil: row.lock_until,
+    paymentId: row.payment_id,
+    lastCharge: BigInt(row.last_charge),
+    version: row.version,
+  };
+}
+
+function params(r: ChannelRecord, version: number, expected: number): Record<string, unknown> {
+  return {
+    channel_id: r.channelId.toLowerCase(),
+    config: r.config,
+    charged: r.charged.toString(),
+    signed_max: r.signedMax.toString(),
+    signature: r.signature,
+    claimed: r.claimed.toString(),
+    lock: r.lock,
+    lock_until: r.lockUntil,
+    payment_id: r.paymentId,
+    last_charge: r.lastCharge.toString(),
+    version,
+    owed: r.charged > r.claimed ? 1 : 0,
+    expected,
+  };
+}
+
+function omitExpected(values: Record<string, unknown>): Record<string, unknown> {
+  const { expected: _expected, ...rest } = values;
+  return rest;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. Each compare-and-set is one transaction,
+ * committed (and, with `synchronous = FULL`, fsynced) before the promise resolves.
+ */
+export class SqliteVoucherStore implements VoucherStore {
+  private readonly db: Database.Database;
+  private readonly selectOne: Database.Statement;
+  private readonly insert: Database.Statement;
+  private readonly update: Database.Statement;
+  private readonly selectOwed: Database.Statement;
+  private readonly selectLocked: Database.Statement;
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = new Database(options.filename);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS z402_channels (
+      channel_id TEXT PRIMARY KEY, config TEXT NOT NULL, charged TEXT NOT NULL, signed_max TEXT NOT NULL,
+      signature TEXT NOT NULL, claimed TEXT NOT NULL, lock TEXT NOT NULL, lock_until INTEGER NOT NULL,
+      payment_id TEXT NOT NULL, last_charge TEXT NOT NULL, version INTEGER NOT NULL, owed INTEGER NOT NULL)`);
+    this.db.exec("CREATE INDEX IF NOT EXISTS z402_channels_owed ON z402_channels (owed)");
+    this.selectOne = this.db.prepare("SELECT * FROM z402_channels WHERE channel_id = ?");
+    this.insert = this.db.prepare(
+      `INSERT INTO z402_channels (${NAMES.join(",")}) VALUES (${NAMES.map((n) => "@" + n).join(",")})
+       ON CONFLICT(channel_id) DO NOTHING`,
+    );
+    this.update = this.db.prepare(
+      `UPDATE z402_channels SET ${NAMES.slice(1)
+        .map((n) => `${n}=@${n}`)
+        .join(",")} WHERE channel_id=@channel_id AND version=@expected`,
+    );
+    this.selectOwed = this.db.prepare("SELECT * FROM z402_channels WHERE owed = 1");
+    this.selectLocked = this.db.prepare("SELECT * FROM z402_channels WHERE lock != ''");
+  }
+
+  async get(channelId: string): Promise<ChannelRecord | undefined> {
+    const row = this.selectOne.get(channelId.toLowerCase()) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async compareAndSet(record: ChannelRecord, expectedVersion: number): Promise<boolean> {
+    return this.casSync(record, expectedVersion);
+  }
+
+  private casSync(record: ChannelRecord, expectedVersion: number): boolean {
+    const values = params(record, expectedVersion + 1, expectedVersion);
+    const changes =
+      expectedVersion === 0 ? this.insert.run(omitExpected(values)).changes : this.update.run(values).changes;
+    if (changes === 1) record.version = expectedVersion + 1;
+    return changes === 1;
+  }
+
+  async listOwed(): Promise<ChannelRecord[]> {
+    return (this.selectOwed.all() as Row[]).map(toRecord);
+  }
+
+  async clearLocks(instance: string): Promise<number> {
+    let cleared = 0;
+    for (const record of (this.selectLocked.all() as Row[]).map(toRecord)) {
+      if (!lockOwnedBy(record.lock, instance)) continue;
+      if (this.casSync({ ...record, lock: "", lockUntil: 0 }, record.version)) cleared++;
+    }
+    return cleared;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
