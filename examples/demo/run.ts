@@ -2,10 +2,10 @@
  * The two-agent demo, step by step. Each step is named; a failure stops the demo with that name, and a step
  * this build cannot run is reported as unavailable instead of silently skipped.
  */
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Contract, ZeroHash } from "ethers";
 import type { AgentCardBuilder } from "../../sdk/agents";
 import { need } from "../../sdk/cli/deployment";
+import { loadHardhat } from "../../sdk/cli/hardhat-loader";
 import { formatToken } from "../../sdk/cli/parse";
 import {
   DiscoveryIndexer,
@@ -45,12 +45,6 @@ const REPUTATION_ABI = [
   "function giveFeedback(uint256 agentId, int128 value, uint8 valueDecimals, string tag1, string tag2, string endpoint, string feedbackURI, bytes32 feedbackHash)",
 ];
 
-function loadHardhat(): HardhatRuntimeEnvironment {
-  process.env.HARDHAT_NETWORK = "hardhat";
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("hardhat") as HardhatRuntimeEnvironment;
-}
-
 /** Gas used by every block in (from, to]: on the demo's private chain, exactly the demo's transactions. */
 async function gasBetween(world: World, from: number, to: number): Promise<bigint> {
   let total = 0n;
@@ -85,7 +79,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const n = options.requests;
   const steps = new Steps(options.log);
   options.log(`z402 demo: two agents find and pay each other (${n} paid requests)`);
-  const hre = loadHardhat();
+  const hre = loadHardhat("hardhat");
   const world = await steps.run(
     "start a local chain and deploy the system",
     () => startWorld(hre, BUYER_FUNDS),

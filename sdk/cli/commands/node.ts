@@ -1,12 +1,11 @@
 /** `z402 node`: a local chain on loopback with the whole system deployed, until Ctrl-C. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
+import { HDNodeWallet, Mnemonic, Wallet } from "ethers";
 import { loadHardhat } from "../hardhat-loader";
-import { deploySystem, startLocalChain } from "../local-chain";
+import { startLocalChain } from "../local-chain";
 import { emit, keyValues } from "../output";
 import { assertPortFree, parsePort } from "../parse";
 import type { Action } from "../program";
+import { deployFromRepo } from "../repo-deploy";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -25,23 +24,28 @@ export const nodeCommand: Action = async (_args, options, globals) => {
   await assertPortFree(host, port);
   const hre = loadHardhat("hardhat");
   const chain = await startLocalChain(hre, { host, port });
-  const contracts = await deploySystem(hre);
-  const record = { chainId: chain.chainId, rpcUrl: chain.url, contracts };
-  const dir = path.resolve("deployments");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${chain.chainId}.json`);
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const { record, file } = await deployFromRepo(hre, { outDir: options.outDir as string | undefined });
+  const contracts = Object.fromEntries(Object.entries(record.contracts).map(([k, c]) => [k, c.address]));
   const accounts = devAccounts(3);
-  emit(globals.json, { ...record, deploymentFile: file, accounts: accounts.map((a) => a.address) }, () =>
-    [
-      `Local chain ${chain.chainId} listening on ${chain.url} (Ctrl-C to stop)`,
-      `Deployment record: ${file}`,
-      "",
-      keyValues(Object.entries(contracts)),
-      "",
-      "Funded test accounts (Hardhat's public test keys, never use them on a real chain):",
-      ...accounts.map((a, i) => `  #${i} ${a.address}  ${a.privateKey}`),
-    ].join("\n"),
+  emit(
+    globals.json,
+    {
+      chainId: chain.chainId,
+      rpcUrl: chain.url,
+      deploymentFile: file,
+      contracts,
+      accounts: accounts.map((a) => a.address),
+    },
+    () =>
+      [
+        `Local chain ${chain.chainId} listening on ${chain.url} (Ctrl-C to stop)`,
+        `Deployment record: ${file}`,
+        "",
+        keyValues(Object.entries(contracts)),
+        "",
+        "Funded test accounts (Hardhat's public test keys, never use them on a real chain):",
+        ...accounts.map((a, i) => `  #${i} ${a.address}  ${a.privateKey}`),
+      ].join("\n"),
   );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
