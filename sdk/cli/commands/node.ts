@@ -1,5 +1,7 @@
 /** `z402 node`: a local chain on loopback with the whole system deployed, until Ctrl-C. */
-import { HDNodeWallet, Mnemonic, Wallet } from "ethers";
+import { writeFileSync } from "node:fs";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { HDNodeWallet, Mnemonic, Wallet, type Contract } from "ethers";
 import { loadHardhat } from "../hardhat-loader";
 import { startLocalChain } from "../local-chain";
 import { emit, keyValues } from "../output";
@@ -18,6 +20,17 @@ export function devAccounts(n: number): Wallet[] {
   });
 }
 
+async function deployLocalUsdc(
+  hre: HardhatRuntimeEnvironment,
+  to: Wallet[],
+  amount: bigint,
+): Promise<string> {
+  const ethers = (hre as unknown as { ethers: { deployContract(name: string): Promise<Contract> } }).ethers;
+  const token = await ethers.deployContract("MockEIP3009Token");
+  for (const account of to) await (await token.getFunction("mint")(account.address, amount)).wait();
+  return String(token.target);
+}
+
 export const nodeCommand: Action = async (_args, options, globals) => {
   const port = parsePort(String(options.port));
   const host = String(options.host);
@@ -25,8 +38,15 @@ export const nodeCommand: Action = async (_args, options, globals) => {
   const hre = loadHardhat("hardhat");
   const chain = await startLocalChain(hre, { host, port });
   const { record, file } = await deployFromRepo(hre, { outDir: options.outDir as string | undefined });
-  const contracts = Object.fromEntries(Object.entries(record.contracts).map(([k, c]) => [k, c.address]));
   const accounts = devAccounts(3);
+  // A local USDC stand-in (EIP-3009, domain "USDC"/"2" like Base Sepolia's), 1,000 to each test account.
+  const usdc = await deployLocalUsdc(hre, accounts, 1_000_000_000n);
+  record.contracts.usdc = {
+    contractName: "MockEIP3009Token",
+    address: usdc,
+  } as (typeof record.contracts)[string];
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const contracts = Object.fromEntries(Object.entries(record.contracts).map(([k, c]) => [k, c.address]));
   emit(
     globals.json,
     {
@@ -43,7 +63,7 @@ export const nodeCommand: Action = async (_args, options, globals) => {
         "",
         keyValues(Object.entries(contracts)),
         "",
-        "Funded test accounts (Hardhat's public test keys, never use them on a real chain):",
+        "Funded test accounts, 10,000 ETH and 1,000 USDC each (Hardhat's public test keys: local use only):",
         ...accounts.map((a, i) => `  #${i} ${a.address}  ${a.privateKey}`),
       ].join("\n"),
   );
