@@ -35,7 +35,8 @@ const config: HardhatUserConfig = {
     },
   },
   paths: {
-    // Overridable so a test can compile into a scratch folder (see test/toolchain).
+    // Overridable so a test can compile a scratch project offline (see test/toolchain).
+    sources: process.env.Z402_HARDHAT_SOURCES ?? "contracts",
     cache: process.env.Z402_HARDHAT_CACHE ?? "cache",
     artifacts: process.env.Z402_HARDHAT_ARTIFACTS ?? "artifacts",
   },

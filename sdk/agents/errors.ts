@@ -1,3 +1,5 @@
+import { BaseError } from "../errors/base";
+
 /**
  * Errors raised by the agents and discovery layers. Every error carries a stable machine-readable `code`,
  * optional `details` (the values that failed) and an optional `cause`.
@@ -15,25 +17,21 @@ export type AgentErrorCode =
   | "a2a_payment"
   | "a2a_transport";
 
-export class AgentError extends Error {
-  override readonly name: string = "AgentError";
-  readonly code: AgentErrorCode;
-  readonly details?: Record<string, unknown>;
+export class AgentError extends BaseError<AgentErrorCode> {
+  override name = "AgentError";
 
   constructor(
     code: AgentErrorCode,
     message: string,
     opts: { details?: Record<string, unknown>; cause?: unknown } = {},
   ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.code = code;
-    this.details = opts.details;
+    super(code, message, opts);
   }
 }
 
 /** A card or registration file lacks a required field or has one of the wrong shape. */
 export class InvalidAgentCardError extends AgentError {
-  override readonly name = "InvalidAgentCardError";
+  override name = "InvalidAgentCardError";
   constructor(
     readonly problems: string[],
     kind: "card" | "registration" = "card",
@@ -48,7 +46,7 @@ export class InvalidAgentCardError extends AgentError {
 
 /** The registration file fetched for an agent does not hash to the `cardHash` its account stores. */
 export class CardHashMismatchError extends AgentError {
-  override readonly name = "CardHashMismatchError";
+  override name = "CardHashMismatchError";
   constructor(expected: string, actual: string, agentId?: bigint) {
     super("card_hash_mismatch", `registration file hash ${actual} does not match cardHash ${expected}`, {
       details: { expected, actual, agentId },

@@ -130,6 +130,31 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
     expect((b.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
   });
 
+  it("answers settlement_pending for a deposit whose receipt does not arrive, then reconciles the retry", async function () {
+    const slow = createFacilitator([
+      new BatchSettlementScheme({
+        signer: await world.operator(),
+        networks: [NETWORK],
+        confirmationTimeoutMs: 200,
+      }),
+    ]);
+    const c = await channel();
+    const payload = await c.deposit("5000", "1000");
+    const provider = world.chain.provider;
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    let first;
+    try {
+      first = await slow.settle(payload, c.requirements);
+    } finally {
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    expect(first).to.include({ success: false, errorReason: "settlement_pending" });
+    await provider.request({ method: "evm_mine", params: [] });
+    const retry = await slow.settle(payload, c.requirements);
+    expect(retry).to.include({ success: true, transaction: first.transaction });
+    expect((retry.extra as { channelState: { balance: string } }).channelState.balance).to.equal("5000");
+  });
+
   it("rejects a deposit whose channel pays someone other than payTo", async function () {
     const c = await channel();
     const payload = await c.deposit("5000", "1000");

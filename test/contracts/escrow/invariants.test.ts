@@ -10,6 +10,8 @@ import {
   claimRow,
   escrowDomain,
   EIP712_TYPES,
+  packEntry,
+  signClaimBatch,
   type ChannelConfig,
 } from "./support/escrow-fixture";
 
@@ -22,7 +24,9 @@ import {
 const underCoverage =
   process.env.SOLIDITY_COVERAGE !== undefined ||
   (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
-const RUNS = Number(process.env.Z402_PROPERTY_RUNS ?? (underCoverage ? 100 : 300));
+const RUNS = Number(process.env.Z402_PROPERTY_RUNS ?? (underCoverage ? 60 : 300));
+
+const INITIAL = 10n ** 8n;
 
 interface ChannelModel {
   config: ChannelConfig;
@@ -75,6 +79,9 @@ async function propertyFixture() {
     });
   }
   const ids = await Promise.all(configs.map((c) => escrow.getChannelId(c)));
+  // Every run starts with each channel funded, so claims, refunds and withdrawals have something to act on.
+  for (const [i, c] of configs.entries())
+    await escrow.connect(payers[i % 2]).deposit(c, INITIAL, ethers.ZeroAddress, "0x");
   return { escrow, token, payers, receivers, stranger, keys, configs, ids };
 }
 
@@ -138,18 +145,37 @@ class Deposit implements Cmd {
 class Claim implements Cmd {
   constructor(
     readonly c: number,
-    readonly increment: bigint,
+    readonly incrementPct: number,
     readonly claimPct: number,
+    readonly path: "claim" | "claimWithSignature" | "claimPacked",
   ) {}
-  check = (m: Readonly<Model>) => m.channels[this.c].signedMax + this.increment <= m.channels[this.c].balance;
+  /** The payer signs a voucher above the last one and at most the balance. */
+  check = (m: Readonly<Model>) => m.channels[this.c].signedMax < m.channels[this.c].balance;
   async run(m: Model, real: Real) {
     const ch = m.channels[this.c];
-    const max = ch.signedMax + this.increment;
+    const room = ch.balance - ch.signedMax;
+    const increment = (room * BigInt(this.incrementPct)) / 100n || 1n;
+    const max = ch.signedMax + increment;
     const sig = await signFor(real, ch, max);
     ch.signedMax = max;
     ch.lastSignature = sig;
     const total = (max * BigInt(this.claimPct)) / 100n;
-    await real.escrow.connect(receiverOf(real, ch)).claim([claimRow(ch.config, max, sig, total)]);
+    const receiver = receiverOf(real, ch);
+    if (this.path === "claim") {
+      await real.escrow.connect(receiver).claim([claimRow(ch.config, max, sig, total)]);
+    } else if (this.path === "claimWithSignature") {
+      const auth = await signClaimBatch(receiver, real.escrow, [
+        { channelId: ch.id, maxClaimableAmount: max, totalClaimed: total },
+      ]);
+      await real.escrow
+        .connect(real.stranger)
+        .claimWithSignature([claimRow(ch.config, max, sig, total)], auth);
+    } else {
+      const c = ch.config;
+      await real.escrow
+        .connect(receiver)
+        .claimPacked(c.receiver, c.receiverAuthorizer, c.token, packEntry(c, max, sig, total));
+    }
     if (total > ch.totalClaimed) {
       m.claimedBy.set(
         ch.config.receiver,
@@ -159,7 +185,7 @@ class Claim implements Cmd {
     }
     await checkInvariants(m, real);
   }
-  toString = () => `claim(${this.c}, +${this.increment}, ${this.claimPct}%)`;
+  toString = () => `${this.path}(${this.c}, +${this.incrementPct}%, ${this.claimPct}%)`;
 }
 
 class OverClaim implements Cmd {
@@ -239,8 +265,13 @@ describe("Z402Escrow: invariants (property test)", function () {
     const commands = [
       fc.tuple(ch, amount).map(([c, a]) => new Deposit(c, a)),
       fc
-        .tuple(ch, fc.bigInt({ min: 1n, max: 10n ** 7n }), fc.integer({ min: 0, max: 100 }))
-        .map(([c, inc, pct]) => new Claim(c, inc, pct)),
+        .tuple(
+          ch,
+          fc.integer({ min: 0, max: 100 }),
+          fc.integer({ min: 0, max: 100 }),
+          fc.constantFrom("claim" as const, "claimWithSignature" as const, "claimPacked" as const),
+        )
+        .map(([c, inc, pct, path]) => new Claim(c, inc, pct, path)),
       ch.map((c) => new OverClaim(c)),
       fc.tuple(ch, fc.bigInt({ min: 0n, max: 10n ** 8n })).map(([c, a]) => new Refund(c, a)),
       fc
@@ -249,7 +280,7 @@ describe("Z402Escrow: invariants (property test)", function () {
       fc.integer({ min: 0, max: 1 }).map((r) => new Settle(r)),
     ];
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 12 }), async (cmds) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 16, size: "medium" }), async (cmds) => {
         const snapshot = await network.provider.send("evm_snapshot", []);
         try {
           const real: Real = { ...f };
@@ -258,7 +289,7 @@ describe("Z402Escrow: invariants (property test)", function () {
               config,
               id: f.ids[i],
               key: f.keys[i],
-              balance: 0n,
+              balance: INITIAL,
               totalClaimed: 0n,
               signedMax: 0n,
               lastSignature: "0x",
@@ -282,7 +313,11 @@ describe("Z402Escrow: invariants (property test)", function () {
             const claimedFromPayer = model.channels
               .filter((c) => c.config.payer === p.address)
               .reduce((n, c) => n + c.totalClaimed, 0n);
-            expect(await f.token.balanceOf(p.address)).to.equal(startBalances[i] - claimedFromPayer);
+            const fundedAtStart =
+              BigInt(model.channels.filter((c) => c.config.payer === p.address).length) * INITIAL;
+            expect(await f.token.balanceOf(p.address)).to.equal(
+              startBalances[i] + fundedAtStart - claimedFromPayer,
+            );
           }
         } finally {
           await network.provider.send("evm_revert", [snapshot]);

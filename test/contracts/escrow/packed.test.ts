@@ -47,6 +47,20 @@ describe("Z402Escrow: claimPacked (z402 extension)", function () {
       .withArgs(f.receiver.address, f.config.token, f.receiver.address, record);
   });
 
+  it("credits only the increment when a claimed channel is claimed again", async function () {
+    const f = await loadFixture(fundedChannelFixture);
+    const s6 = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(6));
+    await f.escrow
+      .connect(f.receiver)
+      .claimPacked(...(await packedArgs(f, packEntry(f.config, USDC(6), s6))));
+    const s10 = await signVoucher(f.payerAuthorizer, f.escrow, f.channelId, USDC(10));
+    await f.escrow
+      .connect(f.receiver)
+      .claimPacked(...(await packedArgs(f, packEntry(f.config, USDC(10), s10))));
+    expect((await f.escrow.channels(f.channelId)).totalClaimed).to.equal(USDC(10));
+    expect((await f.escrow.receivers(f.receiver.address, f.config.token)).totalClaimed).to.equal(USDC(10));
+  });
+
   it("claims many channels in one call", async function () {
     const f = await loadFixture(fundedChannelFixture);
     const entries: string[] = [];

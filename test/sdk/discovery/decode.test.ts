@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
-import { ESCROW_EVENTS, decodeLogs } from "../../../sdk/discovery";
+import { ESCROW_EVENTS, IDENTITY_EVENTS, decodeLogs } from "../../../sdk/discovery";
 import { CONTRACTS, FakeChain, addr } from "./support/fake-chain";
 
 describe("discovery/decodeLogs", function () {
@@ -71,6 +71,20 @@ describe("discovery/decodeLogs", function () {
       tag2: "",
       revoked: false,
     });
+  });
+
+  it("reads the fixture's hand-encoded identity events exactly as ethers encodes them", function () {
+    const iface = new Interface([...IDENTITY_EVENTS]);
+    const uri = "data:application/json;base64,ÄÖ" + "x".repeat(70);
+    const chain = new FakeChain().registered(5n, uri, addr(3));
+    const wallet = iface.encodeEventLog(iface.getEvent("MetadataSet")!, [
+      5n,
+      "agentWallet",
+      "agentWallet",
+      addr(3),
+    ]);
+    const registered = iface.encodeEventLog(iface.getEvent("Registered")!, [5n, uri, addr(3)]);
+    expect(chain.all.map((l) => ({ topics: l.topics, data: l.data }))).to.deep.equal([wallet, registered]);
   });
 
   it("skips a log whose data is truncated", function () {

@@ -1,4 +1,4 @@
-import { Interface, getAddress, zeroPadValue, toBeHex } from "ethers";
+import { Interface, getAddress, getBytes, toBeHex, toUtf8Bytes, zeroPadValue, ethers } from "ethers";
 import { ESCROW_EVENTS, FACTORY_EVENTS, IDENTITY_EVENTS, REPUTATION_EVENTS } from "../../../../sdk/discovery";
 import type { LogSource, RawLog } from "../../../../sdk/discovery";
 
@@ -15,6 +15,13 @@ const ifaces = {
   reputation: new Interface([...REPUTATION_EVENTS]),
   escrow: new Interface([...ESCROW_EVENTS]),
 };
+
+const word = (n: number | bigint) => BigInt(n).toString(16).padStart(64, "0");
+/** ABI tail of a dynamic `bytes`/`string`: length word, then the data right-padded to 32 bytes. */
+function abiBytes(b: Uint8Array): string {
+  const hex = Buffer.from(b).toString("hex");
+  return word(b.length) + hex.padEnd(Math.ceil(hex.length / 64) * 64, "0");
+}
 
 const feedbackCache = new Map<string, RawLog>();
 
@@ -48,9 +55,30 @@ export class FakeChain implements LogSource {
     return this;
   }
 
+  // Registered and the agentWallet MetadataSet are encoded by hand too (1,000-agent fixtures).
   registered(agentId: bigint, uri: string, owner: string) {
-    this.emit("identity", "MetadataSet", [agentId, "agentWallet", "agentWallet", owner]);
-    return this.emit("identity", "Registered", [agentId, uri, owner]);
+    const id = zeroPadValue(toBeHex(agentId), 32);
+    const key = ifaces.identity.getEvent("MetadataSet")!;
+    const walletTopics = [key.topicHash, id, ethers.id("agentWallet")];
+    const walletData =
+      "0x" + word(64) + word(128) + abiBytes(toUtf8Bytes("agentWallet")) + abiBytes(getBytes(owner));
+    this.all.push({
+      address: CONTRACTS.identity,
+      topics: walletTopics,
+      data: walletData,
+      blockNumber: this.head,
+      index: this.all.length,
+    });
+    const topics = [ifaces.identity.getEvent("Registered")!.topicHash, id, zeroPadValue(owner, 32)];
+    const data = "0x" + word(32) + abiBytes(toUtf8Bytes(uri));
+    this.all.push({
+      address: CONTRACTS.identity,
+      topics,
+      data,
+      blockNumber: this.head,
+      index: this.all.length,
+    });
+    return this;
   }
   agentCreated(agentId: bigint, account: string, owner: string) {
     return this.emit("factory", "AgentCreated", [agentId, account, owner, zeroPadValue("0x01", 32)]);
