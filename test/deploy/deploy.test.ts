@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import SystemModule from "../../ignition/modules/System";
 import { deploySystem } from "../../scripts/deploy/deploy-system";
 import { resolveOptions, type DeployOptions } from "../../scripts/deploy/options";
+import { buildRecord } from "../../scripts/deploy/record";
 import type { DeploymentRecord } from "../../scripts/deploy/types";
 import { contractAddress } from "../../sdk/networks/deployments";
 import { loadDeployments } from "../../sdk/networks/deployments-node";
@@ -152,6 +153,21 @@ describe("scripts/deploy: the System module on the in-process chain", function (
     await expect(
       identity.getFunction("setFactory")(hre.ethers.Wallet.createRandom().address),
     ).to.be.revertedWithCustomError(identity, "IdentityFactoryAlreadySet");
+  });
+
+  it("reads blocks the journal lacks from the transaction receipts", async function () {
+    const { options, record } = await loadFixture(deployedFixture);
+    const copy = mkdtempSync(path.join(os.tmpdir(), "z402-ignition-copy-"));
+    cpSync(options.deploymentDir, copy, { recursive: true });
+    const journal = path.join(copy, "journal.jsonl");
+    const lines = readFileSync(journal, "utf8").split("\n");
+    writeFileSync(journal, lines.filter((line) => !line.includes('"TRANSACTION_CONFIRM"')).join("\n"));
+    const rebuilt = await buildRecord(hre, {
+      module: SystemModule,
+      deploymentDir: copy,
+      deploymentId: "chain-31337",
+    });
+    expect(rebuilt.contracts).to.deep.equal(record.contracts);
   });
 
   it("is read by the SDK's deployments loader", async function () {
