@@ -271,7 +271,10 @@ async function main(): Promise<void> {
   const lines = [
     "# Paid HTTP benchmark",
     "",
-    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}. Date: ${new Date().toISOString()}.`,
+    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}. Date: ${new Date().toISOString()}.`,
     "Server: Hono on @hono/node-server with the z402 paywall, SQLite voucher store (WAL, group commit) on a temp file, in-process Hardhat chain.",
     "Client: node:http keep-alive agent on the same machine; vouchers pre-signed (client cost excluded). Baseline: the same server's unpaid route, same run.",
     "`NORMAL` survives a process crash (the crash-safety test kills the server with SIGKILL); `FULL` also fsyncs every commit (power loss).",

@@ -1,13 +1,15 @@
 import { ZeroHash } from "ethers";
-import { ChannelBook, type ClientChain, type ClientChannel } from "./channels";
+import { ChannelBook, type ClientChain } from "./channels";
 import { SpendCapError, SpendCaps, type SpendCapOptions } from "./caps";
-import { decodeJson, encodeJson, paymentRequiredOf, type Offer } from "./wire";
+import { encodeJson, paymentRequiredOf, type Offer } from "./wire";
+import { adoptCorrective, applyPaymentResponse, PaymentResponseError } from "./answers";
+
+export { PaymentResponseError };
 import {
   randomBytes32,
   signDepositAuthorization,
   signExactAuthorization,
   signVoucher,
-  voucherSigner,
   type TypedDataSigner,
 } from "./sign";
 
@@ -32,16 +34,6 @@ export interface WrapFetchOptions {
    * identifier), so the server either serves it for the first time or replays it without a new charge.
    */
   networkRetry?: { attempts: number; delayMs: number };
-}
-
-export class PaymentResponseError extends Error {
-  override name = "PaymentResponseError";
-  constructor(
-    readonly code: "z402_payment_response_invalid",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -111,56 +103,6 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     return res;
   }
 
-  function checkResponse(ch: ClientChannel, res: Response, price: bigint): bigint {
-    const header = res.headers.get("payment-response");
-    if (!header) return -1n;
-    const pr = decodeJson(header) as {
-      extra?: { chargedAmount?: string; channelState?: Record<string, unknown> };
-    };
-    const state = pr?.extra?.channelState;
-    const charged = BigInt(pr?.extra?.chargedAmount ?? "-1");
-    if (!state || charged < 0n || charged > price || String(state.channelId).toLowerCase() !== ch.id) {
-      ch.poisoned = true;
-      throw new PaymentResponseError(
-        "z402_payment_response_invalid",
-        "PAYMENT-RESPONSE inconsistent with the voucher",
-      );
-    }
-    if (BigInt(String(state.chargedCumulativeAmount)) !== ch.charged + charged) {
-      ch.poisoned = true;
-      throw new PaymentResponseError("z402_payment_response_invalid", "cumulative charge does not add up");
-    }
-    ch.charged += charged;
-    ch.balance = BigInt(String(state.balance));
-    return charged;
-  }
-
-  /** Adopts a corrective 402's state only if the voucher it returns was signed by our own session key. */
-  async function adoptCorrective(ch: ClientChannel, offer: Offer): Promise<boolean> {
-    const state = offer.extra.channelState as Record<string, string> | undefined;
-    const voucher = offer.extra.voucherState as
-      { signedMaxClaimable?: string; signature?: string } | undefined;
-    if (!state || String(state.channelId).toLowerCase() !== ch.id) return false;
-    const charged = BigInt(state.chargedCumulativeAmount);
-    if (voucher?.signature && voucher.signedMaxClaimable) {
-      const max = BigInt(voucher.signedMaxClaimable);
-      let signer = "";
-      try {
-        signer = voucherSigner(options.chainId, options.escrow, ch.id, max, voucher.signature);
-      } catch {
-        return false;
-      }
-      if (signer !== (await addresses()).session || charged > max) return false;
-      ch.charged = charged;
-      ch.balance = BigInt(state.balance);
-      return true;
-    }
-    // No voucher from us: only the chain can tell us more.
-    ch.loaded = false;
-    await book.ensureLoaded(ch);
-    return ch.charged === charged;
-  }
-
   async function payBatch(url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) {
     const { session, payer } = await addresses();
     const config = {
@@ -226,7 +168,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
         };
         const res = await sendWithRetry(url, init, body);
         if (res.status !== 402) {
-          const charged = checkResponse(ch, res, price);
+          const charged = applyPaymentResponse(ch, res.headers.get("payment-response"), price);
           if (charged < 0n) {
             caps.refund(origin, price);
             if (payload.type === "deposit") ch.loaded = false;
@@ -235,7 +177,21 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
         }
         const again = paymentRequiredOf(res.headers, undefined);
         const corrective = again?.accepts.find((o) => o.scheme === "batch-settlement");
-        if (again?.error !== MISMATCH || !corrective || !(await adoptCorrective(ch, corrective))) {
+        if (corrective && corrective.amount !== offer.amount) {
+          // The price changed (a request-dependent price): let the caller start over from this 402.
+          caps.refund(origin, price);
+          return res;
+        }
+        if (
+          again?.error !== MISMATCH ||
+          !corrective ||
+          !(await adoptCorrective(ch, corrective, {
+            chainId: options.chainId,
+            escrow: options.escrow,
+            session,
+            book,
+          }))
+        ) {
           caps.refund(origin, price);
           return res;
         }

@@ -1,3 +1,5 @@
+import { decodeBase64Utf8, encodeBase64Utf8 } from "../codec/base64";
+
 /** One `accepts[]` entry as the client reads it (v1 entries are mapped to the v2 shape). */
 export interface Offer {
   scheme: string;
@@ -15,13 +17,15 @@ export interface Required {
   accepts: Offer[];
 }
 
+/** Standard padded base64 of UTF-8 JSON (browser-safe: no Buffer). */
 export function encodeJson(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString("base64");
+  return encodeBase64Utf8(JSON.stringify(value));
 }
 
+/** The JSON in a header, or undefined when it is not canonical base64 of UTF-8 JSON. */
 export function decodeJson(value: string): unknown {
   try {
-    return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+    return JSON.parse(decodeBase64Utf8(value, 64 * 1024));
   } catch {
     return undefined;
   }

@@ -2,7 +2,8 @@ import { getAddress } from "ethers";
 import type { ChannelRecord } from "../store/types";
 import { emptyRecord } from "../store/types";
 import type { ChainChannel } from "./chain";
-import { collectorData, depositNonce, eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
+import type { ChannelConfigWire } from "./crypto";
+import { DepositHandler } from "./deposit";
 import { BaseError } from "../errors/base";
 import type { ChannelConfig } from "../types/batch-settlement";
 import { VoucherVerifier, type ChannelContext } from "../verify/voucher-verifier";
@@ -35,14 +36,13 @@ export class BatchScheme {
   private readonly contexts = new Map<string, ChannelContext>();
   private readonly payers = new Map<string, string>();
   private readonly locks = new ChannelLocks();
-  private readonly deposits = new Map<string, Promise<void>>();
-  private readonly provisional = new Map<string, bigint>();
-  private unconfirmed = 0n;
+  private readonly deposits: DepositHandler;
   private tickets = 0;
   readonly instance: string;
 
   constructor(private readonly opts: PaywallOptions) {
     this.verifier = this.makeVerifier();
+    this.deposits = new DepositHandler(opts);
     this.instance = opts.instanceId ?? Math.random().toString(36).slice(2, 10);
   }
 
@@ -110,12 +110,12 @@ export class BatchScheme {
       throw err;
     }
     const max = BigInt(payload.voucher.maxClaimableAmount);
-    if (payload.type === "deposit") await this.deposit(config, channelId, payload.deposit);
+    if (payload.type === "deposit") await this.deposits.accept(config, channelId, payload.deposit);
 
     const release = await this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);
     try {
       const chain = await this.opts.mirror.channel(channelId);
-      const balance = chain.balance + (this.provisional.get(channelId) ?? 0n);
+      const balance = chain.balance + (this.deposits.provisional(channelId) ?? 0n);
       if (balance === 0n) throw new PaymentRefusal(REASONS.bsChannelNotFound);
       const stored = await this.opts.store.get(channelId);
       const record = stored ?? emptyRecord(channelId, JSON.stringify(config));
@@ -189,7 +189,7 @@ export class BatchScheme {
   channelState(record: ChannelRecord, chain: ChainChannel) {
     return {
       channelId: record.channelId,
-      balance: (chain.balance + (this.provisional.get(record.channelId) ?? 0n)).toString(),
+      balance: (chain.balance + (this.deposits.provisional(record.channelId) ?? 0n)).toString(),
       totalClaimed: chain.totalClaimed.toString(),
       withdrawRequestedAt: Number(chain.withdrawInitiatedAt),
       refundNonce: chain.refundNonce.toString(),
@@ -215,77 +215,6 @@ export class BatchScheme {
       return written ? next : undefined;
     } finally {
       t.release();
-    }
-  }
-
-  /** Verifies a deposit locally, submits it (once per authorization) and waits for it unless optimistic. */
-  private async deposit(
-    config: ChannelConfigWire,
-    channelId: string,
-    d: {
-      amount: string;
-      authorization: {
-        erc3009Authorization: { validAfter: string; validBefore: string; salt: string; signature: string };
-      };
-    },
-  ): Promise<void> {
-    const collector = this.opts.depositCollector;
-    if (!collector) throw new PaymentRefusal(REASONS.unsupportedPayloadType);
-    const a = d.authorization.erc3009Authorization;
-    const amount = BigInt(d.amount);
-    if (amount === 0n || amount < (this.opts.minDeposit ?? 0n))
-      throw new PaymentRefusal(REASONS.bsDepositBelowMinDeposit);
-    const now = this.opts.mirror.now();
-    if (BigInt(a.validAfter) > now) throw new PaymentRefusal(REASONS.bsValidAfter);
-    if (BigInt(a.validBefore) < now + 6n) throw new PaymentRefusal(REASONS.bsValidBefore);
-    const nonce = depositNonce(channelId, a.salt);
-    const message = {
-      from: config.payer,
-      to: collector,
-      value: amount,
-      validAfter: a.validAfter,
-      validBefore: a.validBefore,
-      nonce,
-    };
-    const digest = eip3009Digest(
-      this.opts.token,
-      this.opts.chain.chainId,
-      "ReceiveWithAuthorization",
-      message,
-    );
-    if (!same(recoverSigner(digest, a.signature, REASONS.bsReceiveAuthorizationSignature), config.payer)) {
-      throw new PaymentRefusal(REASONS.bsReceiveAuthorizationSignature);
-    }
-    let pending = this.deposits.get(nonce);
-    const limit = this.opts.deposits?.optimisticRiskLimit;
-    const optimistic = limit !== undefined && this.unconfirmed + amount <= limit;
-    if (!pending) {
-      if (optimistic) {
-        this.unconfirmed += amount;
-        this.provisional.set(channelId, (this.provisional.get(channelId) ?? 0n) + amount);
-      }
-      const data = collectorData(BigInt(a.validAfter), BigInt(a.validBefore), a.salt, a.signature);
-      pending = this.opts.chain
-        .deposit(config, amount, collector, data)
-        .then(async () => {
-          await this.opts.mirror.refresh(channelId);
-        })
-        .finally(() => {
-          if (optimistic) {
-            this.unconfirmed -= amount;
-            const left = (this.provisional.get(channelId) ?? 0n) - amount;
-            if (left > 0n) this.provisional.set(channelId, left);
-            else this.provisional.delete(channelId);
-          }
-        });
-      this.deposits.set(nonce, pending);
-      pending.catch(() => this.deposits.delete(nonce));
-      if (optimistic) return;
-    }
-    try {
-      await pending;
-    } catch {
-      throw new PaymentRefusal(REASONS.bsDepositTransactionFailed);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { AbiCoder, keccak256, toUtf8Bytes, TypedDataEncoder, getAddress } from "ethers";
+import { AbiCoder, keccak256, TypedDataEncoder, getAddress } from "ethers";
 import secp256k1 from "secp256k1";
 import { PaymentRefusal, REASONS, type Reason } from "./reasons";
 
@@ -13,60 +13,8 @@ export interface ChannelConfigWire {
   salt: string;
 }
 
-export const ESCROW_DOMAIN_NAME = "x402 Batch Settlement";
-export const CHANNEL_CONFIG_TYPES = {
-  ChannelConfig: [
-    { name: "payer", type: "address" },
-    { name: "payerAuthorizer", type: "address" },
-    { name: "receiver", type: "address" },
-    { name: "receiverAuthorizer", type: "address" },
-    { name: "token", type: "address" },
-    { name: "withdrawDelay", type: "uint40" },
-    { name: "salt", type: "bytes32" },
-  ],
-};
-export const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-  ],
-};
-const VOUCHER_TYPEHASH = keccak256(toUtf8Bytes("Voucher(bytes32 channelId,uint128 maxClaimableAmount)"));
 const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 const abi = AbiCoder.defaultAbiCoder();
-
-export interface EscrowDomain {
-  name: string;
-  version: string;
-  chainId: bigint;
-  verifyingContract: string;
-}
-
-export function escrowDomain(chainId: bigint, escrow: string): EscrowDomain {
-  return { name: ESCROW_DOMAIN_NAME, version: "1", chainId, verifyingContract: escrow };
-}
-
-/** channelId = hashTypedDataV4(hashStruct(ChannelConfig)): bound to chain and escrow. */
-export function channelIdOf(domain: EscrowDomain, config: ChannelConfigWire): string {
-  return TypedDataEncoder.hash(domain, CHANNEL_CONFIG_TYPES, config);
-}
-
-/** A fast EIP-712 Voucher digest (precomputed domain separator, one keccak for the struct). */
-export class VoucherHasher {
-  private readonly prefix: Buffer;
-  constructor(domain: EscrowDomain) {
-    const sep = TypedDataEncoder.hashDomain(domain);
-    this.prefix = Buffer.concat([Buffer.from([0x19, 0x01]), Buffer.from(sep.slice(2), "hex")]);
-  }
-  digest(channelId: string, maxClaimableAmount: bigint): Buffer {
-    const struct = Buffer.alloc(96);
-    struct.write(VOUCHER_TYPEHASH.slice(2), 0, "hex");
-    struct.write(channelId.slice(2), 32, "hex");
-    struct.write(maxClaimableAmount.toString(16).padStart(64, "0"), 64, "hex");
-    const structHash = Buffer.from(keccak256(struct).slice(2), "hex");
-    return Buffer.from(keccak256(Buffer.concat([this.prefix, structHash])).slice(2), "hex");
-  }
-}
 
 /**
  * Recovers the signer of a 65-byte `r‖s‖v` signature over `digest` with native secp256k1.

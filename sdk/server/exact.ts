@@ -2,7 +2,7 @@ import { getAddress } from "ethers";
 import { eip3009Digest, recoverSigner } from "./crypto";
 import { exactPayloadSchema, parseWith } from "./decode";
 import type { PaywallOptions } from "./options";
-import { PaymentRefusal, REASONS } from "./reasons";
+import { chainFailure, PaymentRefusal, REASONS } from "./reasons";
 import type { Requirements } from "./requirements";
 
 export interface ExactTicket {
@@ -52,8 +52,9 @@ export class ExactScheme {
     let transaction: string;
     try {
       transaction = await tx;
-    } catch {
-      throw new PaymentRefusal(REASONS.exactTransactionFailed);
+    } catch (err) {
+      this.inFlight.delete(key);
+      throw chainFailure(err, REASONS.exactTransactionFailed);
     }
     const ticket: ExactTicket = { scheme: "exact", payer: getAddress(a.from), price: value, transaction };
     return ticket;

@@ -95,10 +95,9 @@ export class Paywall {
     err: unknown,
     v1: boolean,
   ) {
-    if (!(err instanceof PaymentRefusal)) {
-      return paymentRequired(req, route, accepts, REASONS.chainUnavailable, v1, 503);
-    }
-    if (err.status === 400) return badRequest(err.reason);
+    // Our own failures (RPC down, store down) are 503: the payment was fine and may be retried as is.
+    if (!(err instanceof PaymentRefusal)) return { ...badRequest(REASONS.chainUnavailable), status: 503 };
+    if (err.status === 400 || err.status === 503) return { ...badRequest(err.reason), status: err.status };
     const list = err.extra
       ? accepts.map((a) =>
           a.scheme === "batch-settlement" ? { ...a, extra: { ...a.extra, ...err.extra } } : a,

@@ -48,6 +48,16 @@ export const REASONS = {
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
 
+/**
+ * A chain operation's failure as a refusal: a revert is the payment's fault (402 with `reverted`); anything
+ * else (RPC down, timeout) is ours, so 503 `z402_chain_unavailable` and the client may retry the same payment.
+ */
+export function chainFailure(err: unknown, reverted: Reason): PaymentRefusal {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "CALL_EXCEPTION") return new PaymentRefusal(reverted);
+  return new PaymentRefusal(REASONS.chainUnavailable, 503);
+}
+
 /** A refusal the paywall turns into a 400/402 with a machine-readable reason. */
 export class PaymentRefusal extends Error {
   override name = "PaymentRefusal";

@@ -402,6 +402,7 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
     "",
     `Packed path ÷ \`claimWithSignature\`: **${ratio.toFixed(3)}** (goal ≤ 0.6). For comparison, the \`exact\` ` +
       `scheme pays one EIP-3009 \`transferWithAuthorization\` per request: ${exact.total} gas on the test token.`,
+    "",
   ].join("\n");
   return { order: 10, title: "Z402Escrow", markdown };
 }

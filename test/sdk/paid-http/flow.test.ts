@@ -43,4 +43,52 @@ describe("paid HTTP: deposit, vouchers, commit", function () {
     };
     expect(pr.extra.channelState.chargedCumulativeAmount).to.equal((20n * PRICE).toString());
   });
+
+  describe("pricing", function () {
+    let priced: TestServer;
+    before(async () => {
+      priced = await startServer(d, {
+        routes: [
+          {
+            path: "/sized",
+            price: (req) => BigInt(new URL(req.url, "http://x").searchParams.get("n") ?? "1") * 100n,
+          },
+          { path: "/greedy", price: PRICE },
+        ],
+        handler: (path) => ({
+          status: 200,
+          body: "ok",
+          charge: path === "/greedy" ? 10n * PRICE : undefined,
+        }),
+      });
+    });
+    after(async () => priced.close());
+
+    const chargedOf = (res: Response) =>
+      (decodeJson(res.headers.get("payment-response")!) as { extra: { chargedAmount: string } }).extra
+        .chargedAmount;
+
+    it("advertises a price computed from the request", async () => {
+      const required = decodeJson(
+        (await fetch(priced.url + "/sized?n=7")).headers.get("payment-required")!,
+      ) as {
+        accepts: { amount: string }[];
+      };
+      expect(required.accepts[0].amount).to.equal("700");
+    });
+
+    it("charges the computed price", async () => {
+      expect(chargedOf(await payingFetch(d)(priced.url + "/sized?n=3"))).to.equal("300");
+    });
+
+    it("pays a new price on a route it already knows, without paying the old one", async () => {
+      const pay = payingFetch(d);
+      await pay(priced.url + "/sized?n=3");
+      expect(chargedOf(await pay(priced.url + "/sized?n=5"))).to.equal("500");
+    });
+
+    it("never charges more than the advertised price", async () => {
+      expect(chargedOf(await payingFetch(d)(priced.url + "/greedy"))).to.equal(PRICE.toString());
+    });
+  });
 });

@@ -236,6 +236,19 @@ describe("paywall: serving paid requests", function () {
       expect(again.status).to.equal(402);
     });
 
+    it("answers 503 (not 402) when the chain is unreachable while settling", async () => {
+      const down = await startServer(d, {
+        chain: Object.assign(Object.create(server.chain), {
+          transferWithAuthorization: async () => {
+            throw Object.assign(new Error("connect ECONNREFUSED"), { code: "NETWORK_ERROR" });
+          },
+        }),
+      });
+      const res = await payingFetch(d, { exactOnly: true })(down.url + "/paid/a");
+      await down.close();
+      expect([res.status, JSON.parse(await res.text()).error]).to.deep.equal([503, "z402_chain_unavailable"]);
+    });
+
     it("refuses a value that differs from the price", async () => {
       const pay = payingFetch(d, { exactOnly: true });
       const first = await fetch(server.url + "/paid/a");
