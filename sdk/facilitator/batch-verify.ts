@@ -35,12 +35,16 @@ export interface VoucherFields {
   signature: string;
 }
 
+/** The channel's on-chain state in one `eth_call`: the escrow's own `multicall` over its three views. */
 export async function readChannelState(ctx: BatchContext, channelId: string): Promise<ChannelChainState> {
-  const [[balance, totalClaimed], [, initiatedAt], refundNonce] = await Promise.all([
-    ctx.escrow.channels(channelId),
-    ctx.escrow.pendingWithdrawals(channelId),
-    ctx.escrow.refundNonce(channelId),
-  ]);
+  const abi = ctx.escrow.interface;
+  const calls = ["channels", "pendingWithdrawals", "refundNonce"].map((f) =>
+    abi.encodeFunctionData(f, [channelId]),
+  );
+  const [ch, wd, rn] = (await ctx.escrow.multicall.staticCall(calls)) as string[];
+  const [balance, totalClaimed] = abi.decodeFunctionResult("channels", ch);
+  const [, initiatedAt] = abi.decodeFunctionResult("pendingWithdrawals", wd);
+  const [refundNonce] = abi.decodeFunctionResult("refundNonce", rn);
   return { balance, totalClaimed, withdrawRequestedAt: Number(initiatedAt), refundNonce };
 }
 
