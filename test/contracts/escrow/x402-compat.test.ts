@@ -148,6 +148,30 @@ describe("Z402Escrow: @x402/evm batch-settlement compatibility", function () {
       ).to.emit(escrow, "Claimed");
     });
 
+    it("keeps the documented storage layout: channels, pendingWithdrawals, refundNonce, receivers at slots 2..5", async function () {
+      const { escrow, config, payer, receiver, payerAuthorizer, domain } =
+        await loadFixture(canonicalFixture);
+      const id = await escrow.getChannelId(config);
+      const voucher = await payerAuthorizer.signTypedData(domain, ethersTypes(voucherTypes), {
+        channelId: id,
+        maxClaimableAmount: 7n,
+      });
+      await escrow.connect(receiver).claim([claimRow(config, 7n, voucher)]);
+      await escrow.connect(receiver).refund(config, 1n);
+      await escrow.connect(payer).initiateWithdraw(config, 2n);
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const slotOf = (key: string, slot: number, keyType = "bytes32") =>
+        ethers.keccak256(coder.encode([keyType, "uint256"], [key, slot]));
+      const read = (slot: string) => ethers.provider.getStorage(BATCH_SETTLEMENT_ADDRESS, slot);
+      const ch = await escrow.channels(id);
+      expect(BigInt(await read(slotOf(id, 2)))).to.equal((ch.totalClaimed << 128n) | ch.balance);
+      expect(BigInt(await read(slotOf(id, 3))) & ((1n << 128n) - 1n)).to.equal(2n);
+      expect(BigInt(await read(slotOf(id, 4)))).to.equal(1n);
+      const inner = ethers.keccak256(coder.encode(["address", "uint256"], [receiver.address, 5]));
+      const leaf = ethers.keccak256(coder.encode(["address", "bytes32"], [config.token, inner]));
+      expect(BigInt(await read(leaf))).to.equal(7n);
+    });
+
     it("CHANNEL_CONFIG_TYPEHASH is the hash of the x402 ChannelConfig type string", async function () {
       const { escrow } = await loadFixture(canonicalFixture);
       expect(await escrow.CHANNEL_CONFIG_TYPEHASH()).to.equal(
