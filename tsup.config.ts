@@ -11,6 +11,12 @@ const candidates: Record<string, string> = {
   "contracts/index": "sdk/contracts/index.ts",
   "server/index": "sdk/server/index.ts",
   "client/index": "sdk/client/index.ts",
+  "agents/index": "sdk/agents/index.ts",
+  "discovery/index": "sdk/discovery/index.ts",
+  "discovery/browser": "sdk/discovery/browser.ts",
+  "facilitator/index": "sdk/facilitator/index.ts",
+  "settlement/index": "sdk/settlement/index.ts",
+  "store/index": "sdk/store/index.ts",
 };
 const entry = Object.fromEntries(Object.entries(candidates).filter(([, file]) => existsSync(file)));
 

@@ -1,4 +1,5 @@
 import { decodeBase64Utf8, encodeBase64Utf8 } from "../codec/base64";
+import { stringifyWire } from "../codec/json";
 
 /** One `accepts[]` entry as the client reads it (v1 entries are mapped to the v2 shape). */
 export interface Offer {
@@ -17,9 +18,9 @@ export interface Required {
   accepts: Offer[];
 }
 
-/** Standard padded base64 of UTF-8 JSON (browser-safe: no Buffer). */
+/** Standard padded base64 of UTF-8 JSON, bigint-safe (browser-safe: no Buffer). */
 export function encodeJson(value: unknown): string {
-  return encodeBase64Utf8(JSON.stringify(value));
+  return encodeBase64Utf8(stringifyWire(value));
 }
 
 /** The JSON in a header, or undefined when it is not canonical base64 of UTF-8 JSON. */

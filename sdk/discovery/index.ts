@@ -1,11 +1,3 @@
-export * from "./abi";
-export * from "./types";
-export * from "./store";
-export * from "./memory-store";
+/** `z402/discovery` for Node: the browser surface plus the SQLite-backed store. */
+export * from "./browser";
 export * from "./sqlite-store";
-export * from "./log-source";
-export * from "./decode";
-export * from "./fetch-file";
-export * from "./indexer";
-export * from "./reputation";
-export * from "./query";

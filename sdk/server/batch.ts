@@ -110,7 +110,7 @@ export class BatchScheme {
       throw err;
     }
     const max = BigInt(payload.voucher.maxClaimableAmount);
-    if (payload.type === "deposit") await this.deposits.accept(config, channelId, payload.deposit);
+    if (payload.type === "deposit") await this.deposits.accept(config, channelId, payload.deposit, max);
 
     const release = await this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);
     try {

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { getAddress } from "ethers";
 import { PaymentRefusal, REASONS } from "./reasons";
+import { decodeBase64Utf8 } from "../codec/base64";
+import { parseJsonObject } from "../codec/json";
+import { BaseError } from "../errors/base";
 
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const UINT = /^(0|[1-9][0-9]{0,77})$/;
 const MAX_UINT128 = (1n << 128n) - 1n;
 const MAX_UINT256 = (1n << 256n) - 1n;
@@ -115,27 +117,19 @@ export type PaymentPayloadV2 = z.infer<typeof v2Schema>;
 export type PaymentPayloadV1 = z.infer<typeof v1Schema>;
 export type DecodedPayment = PaymentPayloadV2 | PaymentPayloadV1;
 
-/** Decodes one payment header: strict padded base64 of UTF-8 JSON, then a strict schema. */
+/**
+ * Decodes one payment header with the SDK codec's rules (canonical padded base64 of UTF-8, JSON object
+ * without prototype keys or deep nesting), then checks the envelope against a strict schema.
+ */
 export function decodePaymentHeader(value: string, maxBytes: number): DecodedPayment {
-  if (value.length === 0) throw new PaymentRefusal(REASONS.headerEncoding, 400);
-  if (value.length > maxBytes) throw new PaymentRefusal(REASONS.headerTooLarge, 400);
-  if (value.length % 4 !== 0 || !B64.test(value)) throw new PaymentRefusal(REASONS.headerEncoding, 400);
-  let text: string;
+  let json: Record<string, unknown>;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(value, "base64"));
-  } catch {
-    throw new PaymentRefusal(REASONS.headerEncoding, 400);
+    json = parseJsonObject(decodeBase64Utf8(value, maxBytes), "payment header");
+  } catch (err) {
+    if (err instanceof BaseError) throw new PaymentRefusal(err.code, 400);
+    throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PaymentRefusal(REASONS.invalidPayload, 400);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new PaymentRefusal(REASONS.invalidPayload, 400);
-  }
-  const version = (json as { x402Version?: unknown }).x402Version;
+  const version = json.x402Version;
   if (version !== 1 && version !== 2) throw new PaymentRefusal(REASONS.invalidX402Version, 400);
   const parsed = (version === 2 ? v2Schema : v1Schema).safeParse(json);
   if (!parsed.success) throw new PaymentRefusal(REASONS.invalidPayload, 400);

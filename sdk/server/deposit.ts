@@ -31,6 +31,7 @@ export class DepositHandler {
         erc3009Authorization: { validAfter: string; validBefore: string; salt: string; signature: string };
       };
     },
+    needed: bigint,
   ): Promise<void> {
     const collector = this.opts.depositCollector;
     if (!collector) throw new PaymentRefusal(REASONS.unsupportedPayloadType);
@@ -88,7 +89,12 @@ export class DepositHandler {
     try {
       await pending;
     } catch (err) {
-      throw chainFailure(err, REASONS.bsDepositTransactionFailed);
+      const refusal = chainFailure(err, REASONS.bsDepositTransactionFailed);
+      if (refusal.status === 503) throw refusal;
+      // A retried deposit (e.g. after our restart) reverts because its authorization was already used:
+      // if the channel now covers the voucher, the deposit did land earlier.
+      const state = await this.opts.mirror.refresh(channelId);
+      if (state.balance < needed) throw refusal;
     }
   }
 }

@@ -53,9 +53,11 @@ export type Reason = (typeof REASONS)[keyof typeof REASONS];
  * else (RPC down, timeout) is ours, so 503 `z402_chain_unavailable` and the client may retry the same payment.
  */
 export function chainFailure(err: unknown, reverted: Reason): PaymentRefusal {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === "CALL_EXCEPTION") return new PaymentRefusal(reverted);
-  return new PaymentRefusal(REASONS.chainUnavailable, 503);
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const unreachable =
+    ["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT"].includes(String(e?.code)) ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|fetch failed|socket hang up/.test(String(e?.message));
+  return unreachable ? new PaymentRefusal(REASONS.chainUnavailable, 503) : new PaymentRefusal(reverted);
 }
 
 /** A refusal the paywall turns into a 400/402 with a machine-readable reason. */

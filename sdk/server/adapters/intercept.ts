@@ -103,8 +103,3 @@ export function interceptResponse(
     res.end(Buffer.concat(chunks));
   };
 }
-
-/** Releases the reservation when the handler threw before answering. */
-export async function abandon(paywall: Paywall, ticket: Ticket): Promise<void> {
-  await paywall.complete(ticket, false).catch(() => undefined);
-}

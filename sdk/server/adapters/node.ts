@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Paywall } from "../paywall";
-import { abandon, interceptResponse, toPaywallRequest, writeAnswer } from "./intercept";
+import { interceptResponse, toPaywallRequest, writeAnswer } from "./intercept";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -23,13 +23,12 @@ export function withPaywall(paywall: Paywall, handler: Handler): Handler {
     interceptResponse(paywall, req, res, outcome.ticket);
     try {
       await handler(req, res);
-    } catch (err) {
+    } catch {
+      // The intercepted end() releases the reservation: a failed handler is never charged.
       if (!res.writableEnded) {
-        await abandon(paywall, outcome.ticket);
         res.statusCode = 500;
         res.end();
       }
-      throw err;
     }
   };
 }

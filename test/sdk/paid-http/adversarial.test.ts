@@ -199,6 +199,17 @@ describe("paywall: adversarial payments", function () {
       expect((await kit.send("/paid/a", header)).status).to.equal(200);
     });
 
+    it("serves a deposit retried after a restart (authorization already used, deposit already mined)", async () => {
+      const failing = await startServer(d, {
+        store: server.store,
+        handler: () => ({ status: 500, body: "boom" }),
+      });
+      const { kit, header } = await depositBody();
+      const first = await fetch(failing.url + "/paid/a", { headers: { "payment-signature": header } });
+      await failing.close();
+      expect([first.status, (await kit.send("/paid/a", header)).status]).to.deep.equal([500, 200]);
+    });
+
     it("refuses a deposit authorization signed by someone else", async () => {
       const { kit, header } = await depositBody({ signer: d.other });
       expect(await reason(await kit.send("/paid/a", header))).to.deep.equal({

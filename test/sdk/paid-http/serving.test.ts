@@ -38,11 +38,14 @@ describe("paywall: serving paid requests", function () {
       before(async () => {
         server = await startServer(d, {
           adapter,
-          handler: (path) => ({
-            status: path.includes("fail") ? 500 : 200,
-            body: "ok",
-            charge: path.includes("cheap") ? 250n : undefined,
-          }),
+          handler: (path) => {
+            if (path.includes("throw")) throw new Error("handler crashed");
+            return {
+              status: path.includes("fail") ? 500 : 200,
+              body: "ok",
+              charge: path.includes("cheap") ? 250n : undefined,
+            };
+          },
         });
       });
       after(async () => server.close());
@@ -65,6 +68,12 @@ describe("paywall: serving paid requests", function () {
           500,
         );
         expect((await server.store.get(kit.channelId))!.charged).to.equal(PRICE);
+      });
+
+      it("answers 500 and charges nothing when the handler throws", async () => {
+        const kit = await openChannel(d, server);
+        const res = await kit.send("/paid/throw", b64(kit.body(await kit.voucher(2n * PRICE))));
+        expect([res.status, (await server.store.get(kit.channelId))!.charged]).to.deep.equal([500, PRICE]);
       });
 
       it("accepts the same voucher again after a failed handler", async () => {

@@ -60,26 +60,37 @@ describe("settlement worker", function () {
   afterEach(async () => server.close());
 
   it("claims 1,000 served requests in one batch and settles exactly the sum of charges", async function () {
-    // Sweep what other suites claimed without settling, so the balance delta is this test's alone.
-    const escrow = await ethers.getContractAt("Z402Escrow", d.escrow);
-    await escrow.settle(d.receiver, d.tokenAddress);
-    const receiverBefore = await d.token.balanceOf(d.receiver);
-    const pay = payingFetch(d);
-    let expected = 0n;
-    for (let i = 0; i < 1000; i++) {
-      const dynamic = i % 4 === 0;
-      const res = await pay(server.url + (dynamic ? "/dynamic" : "/paid/item"));
-      expect(res.status).to.equal(200);
-      expected += dynamic ? 600n : PRICE;
-    }
-    const worker = new SettlementWorker({
-      store: server.store,
-      chain: server.chain,
-      authorizer: d.authorizer,
+    // A receiver of its own: workers of other suites share the escrow and may settle to the common one meanwhile.
+    const own = { ...d, receiver: freshKey().address };
+    const ownServer = await startServer(own, {
+      store: new SqliteVoucherStore({ filename: ":memory:", synchronous: "NORMAL" }),
+      handler: (path) => ({
+        status: 200,
+        body: "ok",
+        charge: path.startsWith("/dynamic") ? 600n : undefined,
+      }),
     });
-    const report = await worker.run();
-    expect(report.claimedAmount).to.equal(expected);
-    expect((await d.token.balanceOf(d.receiver)) - receiverBefore).to.equal(expected);
+    try {
+      const receiverBefore = await d.token.balanceOf(own.receiver);
+      const pay = payingFetch(d);
+      let expected = 0n;
+      for (let i = 0; i < 1000; i++) {
+        const dynamic = i % 4 === 0;
+        const res = await pay(ownServer.url + (dynamic ? "/dynamic" : "/paid/item"));
+        expect(res.status).to.equal(200);
+        expected += dynamic ? 600n : PRICE;
+      }
+      const worker = new SettlementWorker({
+        store: ownServer.store,
+        chain: ownServer.chain,
+        authorizer: d.authorizer,
+      });
+      const report = await worker.run();
+      expect(report.claimedAmount).to.equal(expected);
+      expect((await d.token.balanceOf(own.receiver)) - receiverBefore).to.equal(expected);
+    } finally {
+      await ownServer.close();
+    }
   });
 
   it("lets the payer recover the rest by refund and by timed withdrawal", async function () {

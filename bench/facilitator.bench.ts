@@ -1,8 +1,8 @@
 /**
  * Facilitator `/verify` throughput for batch-settlement vouchers over loopback HTTP (`npx hardhat run
- * bench/facilitator.ts`): the z402 facilitator (pure-JS and native recovery) against the stock `@x402/evm`
+ * bench/facilitator.bench.ts`): the z402 facilitator (pure-JS and native recovery) against the stock `@x402/evm`
  * facilitator, same chain, same channel, same vouchers, same run. Each verify recovers the signer and reads the
- * channel from the chain, as both implementations must. Writes bench/FACILITATOR.md. Not a test: nothing asserts a time.
+ * channel from the chain, as both implementations must. Writes bench/RESULTS-facilitator.md. Not a test: nothing asserts a time.
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
@@ -149,11 +149,11 @@ async function main(): Promise<void> {
     "",
     "Each verify: decode, check the channel config against the requirements, recover the voucher signer, read the",
     "channel (balance, totalClaimed, pending withdrawal, refund nonce) from the chain. A z402 *server* does none of",
-    "this per request (it verifies vouchers locally against its mirror, see RESULTS.md); these numbers are for",
+    "this per request (it verifies vouchers locally against its mirror, see RESULTS-verify.md); these numbers are for",
     "servers that delegate.",
     "",
   ];
-  const file = path.join(__dirname, "FACILITATOR.md");
+  const file = path.join(__dirname, "RESULTS-facilitator.md");
   writeFileSync(file, lines.join("\n"));
   console.log(lines.join("\n"));
 }

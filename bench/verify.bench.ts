@@ -1,7 +1,7 @@
 /**
  * Voucher verification throughput (`npm run bench`): the SDK's native and pure-JS paths against ethers'
  * `verifyTypedData` and `@x402/evm`'s `verifyTypedDataSignature`, all in the same run on the same vouchers.
- * Writes bench/RESULTS.md. Not a test: nothing here asserts a time.
+ * Writes bench/RESULTS-verify.md. Not a test: nothing here asserts a time.
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
@@ -103,7 +103,7 @@ function writeResults(results: Measurement[]): void {
   const lines = [
     "# Benchmark results",
     "",
-    "Voucher verifications per second on one core (`npm run bench`, `bench/run.ts`): recover the signer of an",
+    "Voucher verifications per second on one core (`npm run bench`, `bench/verify.bench.ts`): recover the signer of an",
     "x402 `batch-settlement` voucher (EIP-712 `Voucher(bytes32 channelId,uint128 maxClaimableAmount)`) and compare it",
     "with the channel's `payerAuthorizer`. Every path verifies the same 1,024 distinct vouchers, in the same run;",
     `ratios are against ethers v6 \`verifyTypedData\`. Best of ${ROUNDS} interleaved rounds of ${BUDGET_MS} ms per path.`,
@@ -128,7 +128,7 @@ function writeResults(results: Measurement[]): void {
     "- The last row is the whole per-request work before the store: base64 + JSON + zod schema + verification.",
     "",
   ];
-  const file = path.join(__dirname, "RESULTS.md");
+  const file = path.join(__dirname, "RESULTS-verify.md");
   writeFileSync(file, lines.join("\n"));
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
