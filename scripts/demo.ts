@@ -44,6 +44,9 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+  // With --json, stdout carries only the report: anything else printing there (Hardhat's compile messages on a
+  // fresh clone) goes to stderr.
+  if (args.json) console.log = console.error;
   const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
   try {
     const report = await runDemo({ requests: args.requests, log });

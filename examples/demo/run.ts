@@ -2,18 +2,11 @@
  * The two-agent demo, step by step. Each step is named; a failure stops the demo with that name, and a step
  * this build cannot run is reported as unavailable instead of silently skipped.
  */
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Contract, ZeroHash } from "ethers";
 import type { AgentCardBuilder } from "../../sdk/agents";
 import { need } from "../../sdk/cli/deployment";
+import { loadHardhat } from "../../sdk/cli/hardhat-loader";
 import { formatToken } from "../../sdk/cli/parse";
-import {
-  DiscoveryIndexer,
-  MemoryDiscoveryStore,
-  paidReputation,
-  providerLogSource,
-  queryAgents,
-} from "../../sdk/discovery";
+import { paidReputation, queryAgents } from "../../sdk/discovery";
 import { SettlementWorker } from "../../sdk/settlement";
 import {
   buyerCard,
@@ -25,13 +18,14 @@ import {
   serveCard,
 } from "./agents";
 import { createBuyer, payMany } from "./buyer";
+import { gasBetween, giveFeedback, indexerOf } from "./observe";
 import { ProgressBar } from "./progress";
 import type { DemoReport } from "./report";
 import { PRICE, SKILL, startSeller, type Seller } from "./seller";
 import { percentile } from "./stats";
 import { SAMPLE_TEXT } from "./summarize";
 import { Steps } from "./steps";
-import { startWorld, type World } from "./world";
+import { startWorld } from "./world";
 
 export interface DemoOptions {
   requests: number;
@@ -41,51 +35,11 @@ export interface DemoOptions {
 }
 
 const BUYER_FUNDS = 100_000_000n; // 100 USDC
-const REPUTATION_ABI = [
-  "function giveFeedback(uint256 agentId, int128 value, uint8 valueDecimals, string tag1, string tag2, string endpoint, string feedbackURI, bytes32 feedbackHash)",
-];
-
-function loadHardhat(): HardhatRuntimeEnvironment {
-  process.env.HARDHAT_NETWORK = "hardhat";
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("hardhat") as HardhatRuntimeEnvironment;
-}
-
-/** Gas used by every block in (from, to]: on the demo's private chain, exactly the demo's transactions. */
-async function gasBetween(world: World, from: number, to: number): Promise<bigint> {
-  let total = 0n;
-  for (let n = from + 1; n <= to; n++) total += (await world.provider.getBlock(n))!.gasUsed;
-  return total;
-}
-
-/** A discovery index over the world's registries, escrow and factory. */
-function indexerOf(world: World) {
-  const store = new MemoryDiscoveryStore();
-  const d = world.deployment;
-  const indexer = new DiscoveryIndexer({
-    // The head straight from the node: ethers caches getBlockNumber() briefly, and the demo syncs right after
-    // its own transactions.
-    source: {
-      ...providerLogSource(world.provider),
-      blockNumber: async () => Number(await world.provider.send("eth_blockNumber", [])),
-    },
-    store,
-    provider: world.provider,
-    contracts: {
-      identity: need(d, "identity"),
-      factory: d.factory,
-      reputation: d.reputation,
-      escrow: d.escrow,
-    },
-  });
-  return { store, indexer };
-}
-
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const n = options.requests;
   const steps = new Steps(options.log);
   options.log(`z402 demo: two agents find and pay each other (${n} paid requests)`);
-  const hre = loadHardhat();
+  const hre = loadHardhat("hardhat");
   const world = await steps.run(
     "start a local chain and deploy the system",
     () => startWorld(hre, BUYER_FUNDS),
@@ -224,10 +178,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const gasTotal = await gasBetween(world, startBlock, endBlock);
     const sellerAfter = (await world.token.balanceOf(payTo)) as bigint;
 
-    await steps.run("the buyer leaves feedback (95/100)", async () => {
-      const registry = new Contract(need(d, "reputation"), REPUTATION_ABI, world.buyerOwner);
-      await (await registry.giveFeedback(sellerAgent.agentId, 95, 0, SKILL, "", web, "", ZeroHash)).wait();
-    });
+    await steps.run("the buyer leaves feedback (95/100)", () =>
+      giveFeedback(world, sellerAgent.agentId, 95, SKILL, web),
+    );
     const reputation = await steps.run(
       "read the seller's paid reputation",
       async () => {

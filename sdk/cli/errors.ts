@@ -5,7 +5,7 @@
  */
 
 import { Interface } from "ethers";
-import { ESCROW_ABI } from "./abi";
+import { ESCROW_ABI, OTHER_ERRORS } from "./abi";
 
 /** Exit codes: 1 for a failed operation, 2 for bad input. */
 export const EXIT_FAILURE = 1;
@@ -84,7 +84,7 @@ const REVERTS: Record<string, string> = {
   ReputationSelfFeedback: "An agent's owner cannot rate its own agent",
 };
 
-const KNOWN_ERRORS = new Interface(ESCROW_ABI);
+const KNOWN_ERRORS = new Interface([...ESCROW_ABI, ...OTHER_ERRORS]);
 
 /** Decodes revert data against the custom errors the CLI knows. */
 function decodeRevert(data: unknown): { name: string; args: unknown[] } | undefined {

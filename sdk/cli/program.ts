@@ -70,6 +70,7 @@ export function buildProgram(): Command {
       )
       .option("--host <host>", "interface to listen on", "127.0.0.1")
       .option("--port <port>", "port to listen on", "8545")
+      .option("--out-dir <dir>", "where to write <chainId>.json", "deployments")
       .action(run(async () => (await import("./commands/node")).nodeCommand)),
     ["z402 node", "z402 node --port 9545"],
   );

@@ -1,12 +1,13 @@
 /** `z402 node`: a local chain on loopback with the whole system deployed, until Ctrl-C. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
+import { writeFileSync } from "node:fs";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { HDNodeWallet, Mnemonic, Wallet, type Contract } from "ethers";
 import { loadHardhat } from "../hardhat-loader";
-import { deploySystem, startLocalChain } from "../local-chain";
+import { startLocalChain } from "../local-chain";
 import { emit, keyValues } from "../output";
 import { assertPortFree, parsePort } from "../parse";
 import type { Action } from "../program";
+import { deployFromRepo } from "../repo-deploy";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -19,29 +20,52 @@ export function devAccounts(n: number): Wallet[] {
   });
 }
 
+async function deployLocalUsdc(
+  hre: HardhatRuntimeEnvironment,
+  to: Wallet[],
+  amount: bigint,
+): Promise<string> {
+  const ethers = (hre as unknown as { ethers: { deployContract(name: string): Promise<Contract> } }).ethers;
+  const token = await ethers.deployContract("MockEIP3009Token");
+  for (const account of to) await (await token.getFunction("mint")(account.address, amount)).wait();
+  return String(token.target);
+}
+
 export const nodeCommand: Action = async (_args, options, globals) => {
   const port = parsePort(String(options.port));
   const host = String(options.host);
   await assertPortFree(host, port);
   const hre = loadHardhat("hardhat");
   const chain = await startLocalChain(hre, { host, port });
-  const contracts = await deploySystem(hre);
-  const record = { chainId: chain.chainId, rpcUrl: chain.url, contracts };
-  const dir = path.resolve("deployments");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${chain.chainId}.json`);
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const { record, file } = await deployFromRepo(hre, { outDir: options.outDir as string | undefined });
   const accounts = devAccounts(3);
-  emit(globals.json, { ...record, deploymentFile: file, accounts: accounts.map((a) => a.address) }, () =>
-    [
-      `Local chain ${chain.chainId} listening on ${chain.url} (Ctrl-C to stop)`,
-      `Deployment record: ${file}`,
-      "",
-      keyValues(Object.entries(contracts)),
-      "",
-      "Funded test accounts (Hardhat's public test keys, never use them on a real chain):",
-      ...accounts.map((a, i) => `  #${i} ${a.address}  ${a.privateKey}`),
-    ].join("\n"),
+  // A local USDC stand-in (EIP-3009, domain "USDC"/"2" like Base Sepolia's), 1,000 to each test account.
+  const usdc = await deployLocalUsdc(hre, accounts, 1_000_000_000n);
+  record.contracts.usdc = {
+    contractName: "MockEIP3009Token",
+    address: usdc,
+  } as (typeof record.contracts)[string];
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const contracts = Object.fromEntries(Object.entries(record.contracts).map(([k, c]) => [k, c.address]));
+  emit(
+    globals.json,
+    {
+      chainId: chain.chainId,
+      rpcUrl: chain.url,
+      deploymentFile: file,
+      contracts,
+      accounts: accounts.map((a) => a.address),
+    },
+    () =>
+      [
+        `Local chain ${chain.chainId} listening on ${chain.url} (Ctrl-C to stop)`,
+        `Deployment record: ${file}`,
+        "",
+        keyValues(Object.entries(contracts)),
+        "",
+        "Funded test accounts, 10,000 ETH and 1,000 USDC each (Hardhat's public test keys: local use only):",
+        ...accounts.map((a, i) => `  #${i} ${a.address}  ${a.privateKey}`),
+      ].join("\n"),
   );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
