@@ -21,6 +21,7 @@ export const REPUTATION_EVENTS = [
 export const ESCROW_EVENTS = [
   "event ChannelCreated(bytes32 indexed channelId, (address payer, address payerAuthorizer, address receiver, address receiverAuthorizer, address token, uint40 withdrawDelay, bytes32 salt) config)",
   "event Claimed(bytes32 indexed channelId, address indexed sender, uint128 amount, uint128 totalClaimed)",
+  "event ClaimedPacked(address indexed receiver, address indexed token, address indexed sender, bytes claims)",
 ] as const;
 
 export const REPUTATION_VIEWS = [

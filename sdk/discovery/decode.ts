@@ -109,7 +109,7 @@ function fastEscrow(log: RawLog): Decoded | undefined {
       args: { channelId: t1, config: { payer: address(0), receiver: address(2), token: address(4) } },
     };
   if (t0 === TOPIC.Claimed && log.topics.length === 3 && log.data.length === 2 + 2 * 64)
-    return { name: "Claimed", args: { channelId: t1, amount: word(log.data, 0) } };
+    return { name: "Claimed", args: { channelId: t1, totalClaimed: word(log.data, 1) } };
   return undefined;
 }
 
@@ -161,6 +161,12 @@ export function decodeLogs(logs: RawLog[], c: DiscoveryContracts, toBlock: numbe
   return cs;
 }
 
+function raiseClaimed(cs: ChangeSet, channelId: string, total: bigint): void {
+  const id = channelId.toLowerCase();
+  const prev = cs.claims.get(id) ?? 0n;
+  if (total > prev) cs.claims.set(id, total);
+}
+
 function apply(cs: ChangeSet, ev: Decoded, block: number): void {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const a = ev.args as any;
@@ -194,15 +200,23 @@ function apply(cs: ChangeSet, ev: Decoded, block: number): void {
       break;
     case "ChannelCreated":
       cs.channels.push({
-        channelId: a.channelId,
+        channelId: (a.channelId as string).toLowerCase(),
         payer: lc(a.config.payer),
         receiver: lc(a.config.receiver),
         token: lc(a.config.token),
       });
       break;
     case "Claimed":
-      cs.claims.set(a.channelId, (cs.claims.get(a.channelId) ?? 0n) + BigInt(a.amount));
+      raiseClaimed(cs, a.channelId, BigInt(a.totalClaimed));
       break;
+    case "ClaimedPacked": {
+      // Packed `channelId(32) totalClaimed(16)` entries: new totals, as in Claimed.
+      const hex: string = (a.claims as string).slice(2);
+      if (hex.length % 96 !== 0) break;
+      for (let i = 0; i < hex.length; i += 96)
+        raiseClaimed(cs, "0x" + hex.slice(i, i + 64), BigInt("0x" + hex.slice(i + 64, i + 96)));
+      break;
+    }
     case "NewFeedback":
       cs.feedback.push({
         agentId: a.agentId,

@@ -23,9 +23,9 @@ export class MemoryDiscoveryStore implements DiscoveryStore {
     }
     for (const ch of c.channels)
       if (!this.channels.has(ch.channelId)) this.channels.set(ch.channelId, { ...ch, claimed: 0n });
-    for (const [id, amount] of c.claims) {
+    for (const [id, total] of c.claims) {
       const ch = this.channels.get(id);
-      if (ch) ch.claimed += amount;
+      if (ch && total > ch.claimed) ch.claimed = total;
     }
     for (const f of c.feedback) this.fb.set(fbKey(f.agentId, f.client, f.index), { ...f });
     for (const r of c.revocations) {

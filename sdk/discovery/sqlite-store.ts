@@ -85,9 +85,9 @@ export class SqliteDiscoveryStore implements DiscoveryStore {
           );
       }
       for (const ch of c.channels) putChannel.run(ch.channelId, ch.payer, ch.receiver, ch.token);
-      for (const [id, amount] of c.claims) {
+      for (const [id, total] of c.claims) {
         const row = getClaimed.get(id) as { claimed: string } | undefined;
-        if (row) setClaimed.run((BigInt(row.claimed) + amount).toString(), id);
+        if (row && total > BigInt(row.claimed)) setClaimed.run(total.toString(), id);
       }
       for (const f of c.feedback)
         putFeedback.run(

@@ -52,7 +52,7 @@ export interface ChangeSet {
   toBlock: number;
   agents: Map<string, AgentPatch>;
   channels: ChannelRecord[];
-  /** Claimed amounts by channel id (summed within the range). */
+  /** New claimed totals by channel id (the highest seen in the range; totals only grow). */
   claims: Map<string, bigint>;
   feedback: FeedbackRecord[];
   revocations: { agentId: bigint; client: string; index: bigint }[];

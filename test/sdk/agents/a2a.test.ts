@@ -97,7 +97,7 @@ describe("agents/A2A seller and buyer with the a2a-x402 extension", function () 
       const config = {
         payer: await d.payer.getAddress(),
         payerAuthorizer: sessionKey.address,
-        receiver: d.receiver,
+        receiver: seller.payTo,
         receiverAuthorizer: d.authorizer.address,
         token: d.tokenAddress,
         withdrawDelay: 900,

@@ -22,7 +22,7 @@ describe("discovery/decodeLogs", function () {
     expect(decodeLogs(chain.all, CONTRACTS, 1).agents.get("1")!.wallet).to.equal(null);
   });
 
-  it("sums claims per channel and keeps feedback and revocations in order", function () {
+  it("keeps the highest claimed total per channel and feedback and revocations in order", function () {
     const ch = "0x" + "ab".repeat(32);
     const chain = new FakeChain()
       .channel(ch, addr(1), addr(2), addr(3))
@@ -57,6 +57,40 @@ describe("discovery/decodeLogs", function () {
     const cs = decodeLogs(chain.all, CONTRACTS, 1);
     expect(cs.channels).to.deep.equal([{ channelId: ch, payer: addr(1), receiver: addr(2), token: addr(3) }]);
     expect(cs.claims.get(ch)).to.equal(2n ** 127n);
+  });
+
+  it("reads new totals from ClaimedPacked entries and never lowers a total", function () {
+    const iface = new Interface([...ESCROW_EVENTS]);
+    const [a, b] = ["0x" + "0a".repeat(32), "0x" + "0b".repeat(32)];
+    const entry = (id: string, total: bigint) => id.slice(2) + total.toString(16).padStart(32, "0");
+    const packed = "0x" + entry(a, 700n) + entry(b, 2n ** 100n);
+    const { topics, data } = iface.encodeEventLog(iface.getEvent("ClaimedPacked")!, [
+      addr(1),
+      addr(2),
+      addr(3),
+      packed,
+    ]);
+    const chain = new FakeChain().claimed(a, 900n, 900n);
+    chain.all.push({ address: CONTRACTS.escrow, topics, data, blockNumber: 1, index: chain.all.length });
+    const cs = decodeLogs(chain.all, CONTRACTS, 1);
+    expect(cs.claims.get(a)).to.equal(900n);
+    expect(cs.claims.get(b)).to.equal(2n ** 100n);
+  });
+
+  it("ignores a ClaimedPacked whose data is not whole entries", function () {
+    const iface = new Interface([...ESCROW_EVENTS]);
+    const { topics, data } = iface.encodeEventLog(iface.getEvent("ClaimedPacked")!, [
+      addr(1),
+      addr(2),
+      addr(3),
+      "0x1234",
+    ]);
+    const cs = decodeLogs(
+      [{ address: CONTRACTS.escrow, topics, data, blockNumber: 1, index: 0 }],
+      CONTRACTS,
+      1,
+    );
+    expect(cs.claims.size).to.equal(0);
   });
 
   it("decodes negative feedback values and the tags exactly", function () {

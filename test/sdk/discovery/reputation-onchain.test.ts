@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, ZeroAddress, ZeroHash } from "ethers";
 import { AgentsOnchain, type Hex } from "../../../sdk/agents";
 import { channelIdOf, signVoucher } from "../../../sdk/client";
+import { encodePackedClaims } from "../../../sdk/signing/packed-claims";
 import {
   DiscoveryIndexer,
   MemoryDiscoveryStore,
@@ -72,7 +73,19 @@ async function fixture() {
     contracts,
     startBlock: start,
   }).sync();
-  return { deployer, customer, reputation, contracts, store, agentId };
+  return {
+    deployer,
+    customer,
+    authorizer,
+    reputation,
+    escrow,
+    token,
+    contracts,
+    store,
+    agentId,
+    account,
+    start,
+  };
 }
 
 describe("discovery/paidReputation on the real registries and escrow", function () {
@@ -90,6 +103,42 @@ describe("discovery/paidReputation on the real registries and escrow", function 
     expect(
       (await store.paidBy([(await store.agent(agentId))!.account!])).get(customer.address.toLowerCase()),
     ).to.equal(250_000n);
+  });
+
+  it("counts a customer whose vouchers were claimed through the compact claim path", async function () {
+    const { authorizer, reputation, escrow, token, contracts, agentId, account, start } =
+      await loadFixture(fixture);
+    const [, , , , second] = await ethers.getSigners();
+    const session = Wallet.createRandom();
+    const config = {
+      payer: second.address,
+      payerAuthorizer: session.address,
+      receiver: account,
+      receiverAuthorizer: authorizer.address,
+      token: await token.getAddress(),
+      withdrawDelay: 900,
+      salt: ZeroHash,
+    };
+    await token.mint(second.address, 1_000_000n);
+    await token.connect(second).approve(contracts.escrow, 1_000_000n);
+    await escrow.connect(second).deposit(config, 1_000_000n, ZeroAddress, "0x");
+    const { chainId } = await ethers.provider.getNetwork();
+    const id = channelIdOf(chainId, contracts.escrow, config);
+    const signature = (await signVoucher(session, chainId, contracts.escrow, id, 750_000n)) as Hex;
+    const packed = encodePackedClaims([{ config: config as never, maxClaimableAmount: 750_000n, signature }]);
+    await escrow.connect(authorizer).claimPacked(account, authorizer.address, config.token, packed);
+    await reputation.connect(second).giveFeedback(agentId, 60, 0, "", "", "", "", ZeroHash);
+    const store = new MemoryDiscoveryStore();
+    await new DiscoveryIndexer({
+      source: providerLogSource(ethers.provider),
+      provider: ethers.provider,
+      store,
+      contracts,
+      startBlock: start,
+    }).sync();
+    const paid = await paidReputation(store, agentId);
+    expect(paid).to.deep.include({ paidClients: 2, totalPaid: 1_000_000n });
+    expect(paid.score).to.be.closeTo(0.25 * 100 + 0.75 * 60, 1e-9);
   });
 
   it("ignores the customer's feedback once it is revoked", async function () {

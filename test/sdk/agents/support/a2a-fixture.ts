@@ -12,6 +12,8 @@ import { PRICE, WITHDRAW_DELAY, type Deployment } from "../../paid-http/support/
 
 export interface Seller {
   url: string;
+  /** The seller's own receiver (not the shared fixture's, whose totals other suites assert). */
+  payTo: string;
   paywall: Paywall;
   close(): Promise<void>;
 }
@@ -22,13 +24,14 @@ export async function startSeller(d: Deployment): Promise<Seller> {
   const mirror = new ChainMirror(chain, { pollMs: 200 });
   await mirror.start();
   const store = new SqliteVoucherStore({ filename: ":memory:" });
+  const payTo = Wallet.createRandom().address;
   const paywall = new Paywall({
     network: `eip155:${d.chainId}`,
     chain,
     mirror,
     store,
     token: { address: d.tokenAddress, name: "USDC", version: "2" },
-    payTo: d.receiver,
+    payTo,
     receiverAuthorizer: d.authorizer.address,
     withdrawDelay: WITHDRAW_DELAY,
     depositCollector: d.collector,
@@ -46,7 +49,7 @@ export async function startSeller(d: Deployment): Promise<Seller> {
     scheme: "batch-settlement",
     network: `eip155:${Number(d.chainId)}`,
     asset: d.tokenAddress as Address,
-    payTo: d.receiver as Address,
+    payTo: payTo as Address,
     amount: PRICE.toString(),
   };
   const description = new AgentCardBuilder({
@@ -75,6 +78,7 @@ export async function startSeller(d: Deployment): Promise<Seller> {
   });
   return {
     url,
+    payTo,
     paywall,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
