@@ -12,24 +12,15 @@ import {
 import { signVoucher as coreSignVoucher } from "../signing/escrow";
 import { voucherDigest } from "../eip712/digests";
 import { recoverAddress } from "../verify/recover";
-import type { ChannelConfig as CoreChannelConfig } from "../types/batch-settlement";
+import type { ChannelConfig as CoreChannelConfig, ChannelConfigWire } from "../types/batch-settlement";
 import type { Address } from "../utils/address";
 import type { Hex } from "../utils/hex";
-
 import type { TypedDataSigner } from "../signing/signer";
 
 export { randomBytes32, type TypedDataSigner };
 
 /** The escrow's channel config (client view). */
-export interface ChannelConfig {
-  payer: string;
-  payerAuthorizer: string;
-  receiver: string;
-  receiverAuthorizer: string;
-  token: string;
-  withdrawDelay: number;
-  salt: string;
-}
+export type ChannelConfig = ChannelConfigWire;
 
 export interface TokenInfo {
   address: string;
