@@ -1,4 +1,8 @@
-import { collectorData, depositNonce, eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
+import { collectorNonce } from "../eip712/hash";
+import { encodeCollectorData } from "../signing/eip3009";
+import type { Erc3009DepositAuthorization } from "../types/batch-settlement";
+import type { Hex } from "../utils/hex";
+import { eip3009Digest, recoverSigner, type ChannelConfigWire } from "./crypto";
 import type { PaywallOptions } from "./options";
 import { chainFailure, PaymentRefusal, REASONS } from "./reasons";
 
@@ -42,7 +46,7 @@ export class DepositHandler {
     const now = this.opts.mirror.now();
     if (BigInt(a.validAfter) > now) throw new PaymentRefusal(REASONS.bsValidAfter);
     if (BigInt(a.validBefore) < now + 6n) throw new PaymentRefusal(REASONS.bsValidBefore);
-    const nonce = depositNonce(channelId, a.salt);
+    const nonce = collectorNonce(channelId as Hex, a.salt as Hex);
     const message = {
       from: config.payer,
       to: collector,
@@ -68,7 +72,7 @@ export class DepositHandler {
         this.unconfirmed += amount;
         this.credit.set(channelId, (this.credit.get(channelId) ?? 0n) + amount);
       }
-      const data = collectorData(BigInt(a.validAfter), BigInt(a.validBefore), a.salt, a.signature);
+      const data = encodeCollectorData(a as Erc3009DepositAuthorization);
       pending = this.opts.chain
         .deposit(config, amount, collector, data)
         .then(async () => {

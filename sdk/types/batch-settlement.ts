@@ -15,6 +15,11 @@ export interface ChannelConfig {
   salt: Hex;
 }
 
+/** A channel config as plain strings, before checksumming (what a client builds and a server reads off the wire). */
+export type ChannelConfigWire = {
+  [K in keyof ChannelConfig]: ChannelConfig[K] extends string ? string : number;
+};
+
 /** A signed cumulative voucher as it travels in a payload. */
 export interface VoucherFields {
   channelId: Hex;
