@@ -35,7 +35,8 @@ function requireVersion(obj: Record<string, unknown>, expected: 1 | 2, what: str
   if (obj.x402Version !== expected) {
     throw new DecodeError(X402_REASONS.invalidX402Version, `${what} has an unsupported x402Version`, {
       details: {
-        x402Version: typeof obj.x402Version === "number" ? obj.x402Version : String(obj.x402Version),
+        // Never String() an attacker's object: `{"toString": false}` would throw a TypeError here.
+        x402Version: typeof obj.x402Version === "number" ? obj.x402Version : typeof obj.x402Version,
       },
     });
   }

@@ -86,6 +86,11 @@ describe("sdk/codec fuzzing", function () {
     );
   });
 
+  it("throws only DecodeError for an x402Version object that cannot become a string", function () {
+    const hostile = Buffer.from(JSON.stringify({ ...PAYMENT_PAYLOAD, x402Version: { toString: false } }));
+    expect(() => decodeAll(hostile.toString("base64"))).not.to.throw();
+  });
+
   it("decodes every header it encodes", function () {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), (amount) => {
