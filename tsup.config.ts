@@ -12,6 +12,7 @@ const candidates: Record<string, string> = {
   "server/index": "sdk/server/index.ts",
   "client/index": "sdk/client/index.ts",
   "agents/index": "sdk/agents/index.ts",
+  "agents/a2a/index": "sdk/agents/a2a/index.ts",
   "discovery/index": "sdk/discovery/index.ts",
   "discovery/browser": "sdk/discovery/browser.ts",
   "facilitator/index": "sdk/facilitator/index.ts",
