@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   );
   if (!funded.success) throw new Error(`deposit failed: ${funded.errorReason}`);
   const channelId = computeChannelId(config, NETWORK);
-  const vouchers = [];
+  const vouchers: Parameters<ReturnType<typeof facilitatorClient>["verify"]>[0][] = [];
   for (let i = 1; i <= 256; i++) {
     const voucher = await signVoucher(sessionSigner, channelId, String(i * 10), NETWORK);
     vouchers.push({

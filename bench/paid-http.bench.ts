@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const authorizer = new Wallet(hexlify(randomBytes(32)));
   const payer = await payerSigner.getAddress();
   await token.mint(payer, 10n ** 15n);
-  await token.connect(payerSigner).approve(escrowAddr, 10n ** 15n);
+  await (token.connect(payerSigner) as typeof token).approve(escrowAddr, 10n ** 15n);
 
   const run = async (sync: "FULL" | "NORMAL", n: number, perLane: number) => {
     // The server's chain access goes through a counting EIP-1193 wrapper.
@@ -115,13 +115,9 @@ async function main(): Promise<void> {
     payer, payerAuthorizer: s.address, receiver, receiverAuthorizer: authorizer.address,
     token: tokenAddr, withdrawDelay: DELAY, salt: ZeroHash,
   })); // prettier-ignore
-    await escrow
-      .connect(payerSigner)
-      .multicall(
-        configs.map((c) =>
-          escrow.interface.encodeFunctionData("deposit", [c, 10n ** 12n, ZeroAddress, "0x"]),
-        ),
-      );
+    await (escrow.connect(payerSigner) as typeof escrow).multicall(
+      configs.map((c) => escrow.interface.encodeFunctionData("deposit", [c, 10n ** 12n, ZeroAddress, "0x"])),
+    );
     const cursors = sessions.map(() => 0n);
     const ids = configs.map((c) => channelIdOf(chainId, escrowAddr, c));
     // Warm-up: each channel is read from chain once, when first seen (not per request).
