@@ -1,16 +1,11 @@
+import { BaseError } from "../errors/base";
 import type { ChannelBook, ClientChannel } from "./channels";
 import { voucherSigner } from "./sign";
 import { decodeJson, type Offer } from "./wire";
 
 /** A server answer the client refuses to build on (the channel is then disabled). */
-export class PaymentResponseError extends Error {
+export class PaymentResponseError extends BaseError<"z402_payment_response_invalid"> {
   override name = "PaymentResponseError";
-  constructor(
-    readonly code: "z402_payment_response_invalid",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const UINT = /^(0|[1-9][0-9]{0,77})$/;

@@ -1,3 +1,5 @@
+import { BaseError } from "../errors/base";
+
 /** Local spending limits: a 402 can never make the client pay past them. */
 export interface SpendCapOptions {
   /** Most one payment may cost. */
@@ -8,14 +10,11 @@ export interface SpendCapOptions {
   perWindow?: { amount: bigint; windowMs: number };
 }
 
-export class SpendCapError extends Error {
+/** A payment the local spend caps (or the deposit cap) do not allow; nothing was signed. */
+export class SpendCapError extends BaseError<
+  "z402_max_price" | "z402_origin_cap" | "z402_window_cap" | "z402_deposit_cap"
+> {
   override name = "SpendCapError";
-  constructor(
-    readonly code: "z402_max_price" | "z402_origin_cap" | "z402_window_cap" | "z402_deposit_cap",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Tracks spend per origin and in a sliding window; `reserve` throws before a payment would exceed a cap. */

@@ -38,6 +38,13 @@ export interface WrapFetchOptions {
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** The token and its EIP-712 domain name and version, as an offer names them. */
+const tokenOf = (offer: Offer) => ({
+  address: offer.asset,
+  name: String(offer.extra.name),
+  version: String(offer.extra.version),
+});
+
 const MISMATCH = "invalid_batch_settlement_evm_cumulative_amount_mismatch";
 
 /**
@@ -78,11 +85,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     const price = BigInt(offer.amount);
     const origin = new URL(url).origin;
     caps.reserve(origin, price);
-    const token = {
-      address: offer.asset,
-      name: String(offer.extra.name),
-      version: String(offer.extra.version),
-    };
+    const token = tokenOf(offer);
     const now = await options.chain.now();
     const payload = await signExactAuthorization(
       options.payer,
@@ -122,11 +125,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
       await book.ensureLoaded(ch);
       caps.reserve(origin, price);
       const paymentId = randomBytes32().slice(2, 34);
-      const token = {
-        address: offer.asset,
-        name: String(offer.extra.name),
-        version: String(offer.extra.version),
-      };
+      const token = tokenOf(offer);
       const accepted = { ...offer, extra: { ...offer.extra } };
       delete accepted.extra.channelState;
       delete accepted.extra.voucherState;

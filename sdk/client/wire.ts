@@ -1,16 +1,9 @@
 import { decodeBase64Utf8, encodeBase64Utf8 } from "../codec/base64";
 import { stringifyWire } from "../codec/json";
+import type { OfferedRequirements } from "../types/offer";
 
 /** One `accepts[]` entry as the client reads it (v1 entries are mapped to the v2 shape). */
-export interface Offer {
-  scheme: string;
-  network: string;
-  asset: string;
-  amount: string;
-  payTo: string;
-  maxTimeoutSeconds: number;
-  extra: Record<string, unknown>;
-}
+export type Offer = OfferedRequirements;
 
 export interface Required {
   error?: string;

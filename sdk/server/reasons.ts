@@ -1,3 +1,5 @@
+import { BaseError } from "../errors/base";
+
 /**
  * Reason codes the paywall answers with. The strings are x402's own where x402 has one
  * (`invalid_batch_settlement_evm_*`, `invalid_exact_evm_*`), and `z402_*` for our additions.
@@ -61,13 +63,13 @@ export function chainFailure(err: unknown, reverted: Reason): PaymentRefusal {
 }
 
 /** A refusal the paywall turns into a 400/402 with a machine-readable reason. */
-export class PaymentRefusal extends Error {
+export class PaymentRefusal extends BaseError {
   override name = "PaymentRefusal";
   constructor(
     readonly reason: Reason | (string & {}),
     readonly status: 400 | 402 | 409 | 503 = 402,
     readonly extra?: Record<string, unknown>,
   ) {
-    super(reason);
+    super(reason, "payment refused");
   }
 }

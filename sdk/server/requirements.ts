@@ -1,16 +1,10 @@
 import { caip2ToV1Name } from "../networks/caip";
 import { encodeHeader } from "./decode";
+import type { OfferedRequirements } from "../types/offer";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 
-export interface Requirements {
-  scheme: string;
-  network: string;
-  asset: string;
-  amount: string;
-  payTo: string;
-  maxTimeoutSeconds: number;
-  extra: Record<string, unknown>;
-}
+/** One offer of a route (an `accepts[]` entry). */
+export type Requirements = OfferedRequirements;
 
 export interface HttpAnswer {
   status: number;

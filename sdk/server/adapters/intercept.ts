@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Paywall, Ticket } from "../paywall";
+import type { Outcome, Paywall, Ticket } from "../paywall";
 import type { PaywallRequest } from "../options";
 import type { HttpAnswer } from "../requirements";
 
@@ -38,6 +38,27 @@ export function toPaywallRequest(req: IncomingMessage): PaywallRequest {
 export function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
+}
+
+/**
+ * The paywall's decision on a Node request; when the paywall itself fails, answers 503 `z402_unavailable` and
+ * resolves to `undefined` (the request is then done).
+ */
+export async function decide(
+  paywall: Paywall,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Outcome | undefined> {
+  try {
+    return await paywall.handle(toPaywallRequest(req));
+  } catch {
+    writeAnswer(res, {
+      status: 503,
+      headers: { "content-type": "application/json" },
+      body: '{"error":"z402_unavailable"}',
+    });
+    return undefined;
+  }
 }
 
 /**

@@ -1,23 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Paywall } from "../paywall";
-import { interceptResponse, toPaywallRequest, writeAnswer } from "./intercept";
+import { decide, interceptResponse, writeAnswer } from "./intercept";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** Wraps a plain `node:http` request listener with the paywall. */
 export function withPaywall(paywall: Paywall, handler: Handler): Handler {
   return async (req, res) => {
-    let outcome;
-    try {
-      outcome = await paywall.handle(toPaywallRequest(req));
-    } catch {
-      writeAnswer(res, {
-        status: 503,
-        headers: { "content-type": "application/json" },
-        body: '{"error":"z402_unavailable"}',
-      });
-      return;
-    }
+    const outcome = await decide(paywall, req, res);
+    if (!outcome) return;
     if (outcome.type === "respond") return writeAnswer(res, outcome.answer);
     if (outcome.type === "free") return handler(req, res);
     interceptResponse(paywall, req, res, outcome.ticket);
