@@ -5,21 +5,28 @@
  */
 
 import { Interface } from "ethers";
+import { BaseError } from "../errors/base";
 import { ESCROW_ABI, OTHER_ERRORS } from "./abi";
 
 /** Exit codes: 1 for a failed operation, 2 for bad input. */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** An error whose message is already the sentence the user should read. */
-export class CliError extends Error {
-  override readonly name = "CliError";
+/** The codes of the CLI's own errors: a failed operation or bad input. */
+export type CliErrorCode = "CLI_FAILURE" | "CLI_USAGE";
+
+/**
+ * An error whose `shortMessage` is already the sentence the user should read (an SDK `BaseError`, so it
+ * carries a code; the printed sentence is the `shortMessage`, without the code).
+ */
+export class CliError extends BaseError<CliErrorCode> {
+  override name = "CliError";
   constructor(
     message: string,
     readonly exitCode: number = EXIT_FAILURE,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(exitCode === EXIT_USAGE ? "CLI_USAGE" : "CLI_FAILURE", message, options);
   }
 }
 
@@ -134,7 +141,7 @@ export function renderError(err: unknown, context: { rpcUrl?: string } = {}): st
   const errors = chain(err);
   if (errors.length === 0) return sentence(String(err));
   const top = errors[0];
-  if (top instanceof CliError) return sentence(top.message);
+  if (top instanceof CliError) return sentence(top.shortMessage);
   for (const e of errors) {
     const code = typeof e.code === "string" ? e.code : undefined;
     if (code && NETWORK_CODES.has(code)) {
