@@ -1,4 +1,6 @@
 /** Pure types of the agents layer: one AgentDescription is the source of every card we publish. */
+import type { OfferedRequirements } from "../types/offer";
+
 export type Hex = `0x${string}`;
 export type Address = `0x${string}`;
 /** A2A transport bindings (A2A v1.0 `protocolBinding`, v0.3 `transport`). */
@@ -26,16 +28,8 @@ export interface X402ExtensionParams {
   accepts: X402PaymentRequirements[];
 }
 
-/** x402 v2 PaymentRequirements as carried in cards (amounts are decimal strings). */
-export interface X402PaymentRequirements {
-  scheme: string;
-  network: string;
-  asset: string;
-  amount: string;
-  payTo: string;
-  maxTimeoutSeconds: number;
-  extra: Record<string, unknown>;
-}
+/** x402 v2 PaymentRequirements as carried in cards (amounts are decimal strings): an offered `accepts[]` entry. */
+export type X402PaymentRequirements = OfferedRequirements;
 
 export interface AgentSkillDescription {
   id: string;

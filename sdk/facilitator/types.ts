@@ -3,16 +3,10 @@
  * as `@x402/core` 2.27 defines them. Amounts are decimal strings; networks are CAIP-2 inside the facilitator.
  */
 
+import type { OfferedRequirements } from "../types/offer";
+
 /** Payment requirements in the v2 shape; v1 requirements are normalized to it on the way in. */
-export interface Requirements {
-  scheme: string;
-  network: string;
-  asset: string;
-  amount: string;
-  payTo: string;
-  maxTimeoutSeconds: number;
-  extra: Record<string, unknown>;
-}
+export type Requirements = OfferedRequirements;
 
 /** A payment payload, v1 (`scheme`/`network` at the top) or v2 (`accepted`). */
 export interface Payload {
