@@ -5,6 +5,14 @@ import type { GasSection } from "../section";
 import { table } from "../section";
 import { measure, type GasFigures } from "../measure";
 import type { MockEIP3009Token, Z402Escrow } from "../../../typechain-types";
+import {
+  channelConfigTypes,
+  claimBatchTypes,
+  receiveWithAuthorizationTypes,
+  refundTypes,
+  transferWithAuthorizationTypes,
+  voucherTypes,
+} from "../../../sdk/eip712";
 
 /** x402 reference contract figures (Foundry `snapshotGasLastCall`, execution gas), from its published snapshot. */
 const REFERENCE = {
@@ -15,28 +23,6 @@ const REFERENCE = {
   settle: 31_204n,
   refundFull: 43_859n,
   refundWithSignature: 53_670n,
-};
-
-const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-  ],
-};
-const CLAIM_BATCH_TYPES = {
-  ClaimBatch: [{ name: "claims", type: "ClaimEntry[]" }],
-  ClaimEntry: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-    { name: "totalClaimed", type: "uint128" },
-  ],
-};
-const REFUND_TYPES = {
-  Refund: [
-    { name: "channelId", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "amount", type: "uint128" },
-  ],
 };
 
 /** Price of one paid request (0.001 USDC) and the workload of the per-request figure. */
@@ -88,28 +74,14 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
       withdrawDelay: 86_400n,
       salt: ethers.zeroPadValue(ethers.toBeHex(++saltCounter + 0x1000n), 32),
     };
-    const id = ethers.TypedDataEncoder.hash(
-      domain,
-      {
-        ChannelConfig: [
-          { name: "payer", type: "address" },
-          { name: "payerAuthorizer", type: "address" },
-          { name: "receiver", type: "address" },
-          { name: "receiverAuthorizer", type: "address" },
-          { name: "token", type: "address" },
-          { name: "withdrawDelay", type: "uint40" },
-          { name: "salt", type: "bytes32" },
-        ],
-      },
-      config,
-    );
+    const id = ethers.TypedDataEncoder.hash(domain, channelConfigTypes, config);
     return { config, id, authorizer };
   };
   const fund = async (ch: Channel, amount: bigint) => {
     await (await escrow.connect(payer).deposit(ch.config, amount, ethers.ZeroAddress, "0x")).wait();
   };
   const voucher = (ch: Channel, max: bigint) =>
-    ch.authorizer.signTypedData(domain, VOUCHER_TYPES, { channelId: ch.id, maxClaimableAmount: max });
+    ch.authorizer.signTypedData(domain, voucherTypes, { channelId: ch.id, maxClaimableAmount: max });
   const row = async (ch: Channel, max: bigint) => ({
     voucher: { channel: ch.config, maxClaimableAmount: max },
     signature: await voucher(ch, max),
@@ -132,7 +104,7 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
     );
   };
   const batchSig = (channels: Channel[], max: bigint) =>
-    receiverAuthorizer.signTypedData(domain, CLAIM_BATCH_TYPES, {
+    receiverAuthorizer.signTypedData(domain, claimBatchTypes, {
       claims: channels.map((c) => ({ channelId: c.id, maxClaimableAmount: max, totalClaimed: max })),
     });
 
@@ -207,7 +179,7 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
   const refundFull = await measure(
     escrow.connect(receiverAuthorizer).refund(pool[2].config, 2n ** 128n - 1n),
   );
-  const refundSig = await receiverAuthorizer.signTypedData(domain, REFUND_TYPES, {
+  const refundSig = await receiverAuthorizer.signTypedData(domain, refundTypes, {
     channelId: pool[3].id,
     nonce: 0n,
     amount: 2n ** 128n - 1n,
@@ -426,20 +398,7 @@ async function signReceive(
     chainId: (await hre.ethers.provider.getNetwork()).chainId,
     verifyingContract: await token.getAddress(),
   };
-  return signer.signTypedData(
-    domain,
-    {
-      ReceiveWithAuthorization: [
-        { name: "from", type: "address" },
-        { name: "to", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "validAfter", type: "uint256" },
-        { name: "validBefore", type: "uint256" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
-    message,
-  );
+  return signer.signTypedData(domain, receiveWithAuthorizationTypes, message);
 }
 
 /** Gas of each ABI entry point measured by GasProbe in the transaction that also runs its setup calls. */
@@ -480,7 +439,7 @@ async function measureSameTransaction(
   const rows = await Promise.all(
     configs.map(async (c, i) => ({
       voucher: { channel: c, maxClaimableAmount: 5_000n },
-      signature: await key.signTypedData(domain, VOUCHER_TYPES, {
+      signature: await key.signTypedData(domain, voucherTypes, {
         channelId: ids[i],
         maxClaimableAmount: 5_000n,
       }),
@@ -493,7 +452,7 @@ async function measureSameTransaction(
   // refundWithSignature: a channel whose receiverAuthorizer is an EOA that signs
   const signedConfig = { ...configs[0], receiverAuthorizer: raAddr, salt: ethers.zeroPadValue("0xff", 32) };
   const signedId = await escrow.getChannelId(signedConfig);
-  const refundSig = await receiverAuthorizerSigner.signTypedData(domain, REFUND_TYPES, {
+  const refundSig = await receiverAuthorizerSigner.signTypedData(domain, refundTypes, {
     channelId: signedId,
     nonce: 0n,
     amount: 2n ** 128n - 1n,
@@ -546,18 +505,5 @@ async function signTransfer(
     chainId: (await hre.ethers.provider.getNetwork()).chainId,
     verifyingContract: await token.getAddress(),
   };
-  return signer.signTypedData(
-    domain,
-    {
-      TransferWithAuthorization: [
-        { name: "from", type: "address" },
-        { name: "to", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "validAfter", type: "uint256" },
-        { name: "validBefore", type: "uint256" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
-    message,
-  );
+  return signer.signTypedData(domain, transferWithAuthorizationTypes, message);
 }

@@ -1,5 +1,6 @@
 import type { BaseContract, Signer, TypedDataDomain } from "ethers";
 import { AbiCoder, Contract, hexlify, keccak256, randomBytes, verifyTypedData } from "ethers";
+import { voucherTypes } from "../../../sdk/eip712";
 import { signAuthorization } from "./eip3009";
 
 /** The escrow's ChannelConfig, as passed to `deposit`, `claim` and friends. */
@@ -12,13 +13,6 @@ export interface ChannelConfig {
   withdrawDelay: bigint;
   salt: string;
 }
-
-const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-  ],
-};
 
 /** The escrow's EIP-712 domain, read from its EIP-5267 `eip712Domain()`. */
 export async function escrowDomain(escrow: BaseContract): Promise<TypedDataDomain> {
@@ -39,7 +33,7 @@ export async function signVoucher(
   channelId: string,
   maxClaimableAmount: bigint,
 ): Promise<string> {
-  return signer.signTypedData(domain, VOUCHER_TYPES, { channelId, maxClaimableAmount });
+  return signer.signTypedData(domain, voucherTypes, { channelId, maxClaimableAmount });
 }
 
 /** The address a voucher signature recovers to (what a server checks locally, without the chain). */
@@ -49,7 +43,7 @@ export function voucherSigner(
   maxClaimableAmount: bigint,
   signature: string,
 ): string {
-  return verifyTypedData(domain, VOUCHER_TYPES, { channelId, maxClaimableAmount }, signature);
+  return verifyTypedData(domain, voucherTypes, { channelId, maxClaimableAmount }, signature);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Contract, Signer, TypedDataDomain } from "ethers";
 import { hexlify, randomBytes } from "ethers";
+import { receiveWithAuthorizationTypes, transferWithAuthorizationTypes } from "../../../sdk/eip712";
 
 /** The EIP-3009 authorization fields, shared by `transferWithAuthorization` and `receiveWithAuthorization`. */
 export interface Authorization {
@@ -10,15 +11,6 @@ export interface Authorization {
   validBefore: bigint;
   nonce: string;
 }
-
-const FIELDS = [
-  { name: "from", type: "address" },
-  { name: "to", type: "address" },
-  { name: "value", type: "uint256" },
-  { name: "validAfter", type: "uint256" },
-  { name: "validBefore", type: "uint256" },
-  { name: "nonce", type: "bytes32" },
-];
 
 /** The token's own EIP-712 domain, read from the chain (FiatToken has no EIP-5267, so from `name()`/`version()`). */
 export async function tokenDomain(token: Contract): Promise<TypedDataDomain> {
@@ -56,5 +48,7 @@ export async function signAuthorization(
   kind: "TransferWithAuthorization" | "ReceiveWithAuthorization",
   auth: Authorization,
 ): Promise<string> {
-  return signer.signTypedData(await tokenDomain(token), { [kind]: FIELDS }, auth);
+  const types =
+    kind === "TransferWithAuthorization" ? transferWithAuthorizationTypes : receiveWithAuthorizationTypes;
+  return signer.signTypedData(await tokenDomain(token), types, auth);
 }
