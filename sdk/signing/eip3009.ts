@@ -18,7 +18,7 @@ import {
   type Eip712Domain,
 } from "../eip712/types";
 import { randomBytes32 } from "./channel";
-import { signTyped, type TypedDataSigner } from "./signer";
+import { signTyped, type TypedDataFields, type TypedDataSigner } from "./signer";
 
 export interface AuthorizationInput {
   from: string;
@@ -46,34 +46,51 @@ export function tokenDomain(chainId: number, token: Address, name: string, versi
   return { name, version, chainId, verifyingContract: toChecksumAddress(token) };
 }
 
-/** Signs `TransferWithAuthorization` (the `exact` scheme's payload). */
-export async function signTransferWithAuthorization(
+type SignedAuthorization = { authorization: Eip3009Authorization; signature: Hex };
+
+/** Signs one of the two EIP-3009 authorizations: same fields, its own type table and struct hash. */
+async function signAuthorization(
   signer: TypedDataSigner,
   domain: Eip712Domain,
   input: AuthorizationInput,
-): Promise<{ authorization: Eip3009Authorization; signature: Hex }> {
+  types: TypedDataFields,
+  hashStruct: (a: Eip3009Authorization) => Uint8Array,
+): Promise<SignedAuthorization> {
   const authorization = normalize(input);
-  const signature = await signTyped(
-    signer,
-    domain,
-    transferWithAuthorizationTypes,
-    { ...authorization },
-    () => typedDataDigest(hashDomain(domain), hashTransferWithAuthorization(authorization)),
+  const signature = await signTyped(signer, domain, types, { ...authorization }, () =>
+    typedDataDigest(hashDomain(domain), hashStruct(authorization)),
   );
   return { authorization, signature };
 }
 
-/** Signs `ReceiveWithAuthorization` (`to` must be the party that submits it, e.g. a deposit collector). */
-export async function signReceiveWithAuthorization(
+/** Signs `TransferWithAuthorization` (the `exact` scheme's payload). */
+export function signTransferWithAuthorization(
   signer: TypedDataSigner,
   domain: Eip712Domain,
   input: AuthorizationInput,
-): Promise<{ authorization: Eip3009Authorization; signature: Hex }> {
-  const authorization = normalize(input);
-  const signature = await signTyped(signer, domain, receiveWithAuthorizationTypes, { ...authorization }, () =>
-    typedDataDigest(hashDomain(domain), hashReceiveWithAuthorization(authorization)),
+): Promise<SignedAuthorization> {
+  return signAuthorization(
+    signer,
+    domain,
+    input,
+    transferWithAuthorizationTypes,
+    hashTransferWithAuthorization,
   );
-  return { authorization, signature };
+}
+
+/** Signs `ReceiveWithAuthorization` (`to` must be the party that submits it, e.g. a deposit collector). */
+export function signReceiveWithAuthorization(
+  signer: TypedDataSigner,
+  domain: Eip712Domain,
+  input: AuthorizationInput,
+): Promise<SignedAuthorization> {
+  return signAuthorization(
+    signer,
+    domain,
+    input,
+    receiveWithAuthorizationTypes,
+    hashReceiveWithAuthorization,
+  );
 }
 
 export interface DepositAuthorizationInput {
