@@ -13,6 +13,7 @@ import {
   transferWithAuthorizationTypes,
   voucherTypes,
 } from "../../../sdk/eip712";
+import type { ChannelConfig } from "../../../sdk/cli/abi";
 
 /** x402 reference contract figures (Foundry `snapshotGasLastCall`, execution gas), from its published snapshot. */
 const REFERENCE = {
@@ -31,15 +32,7 @@ const REQUESTS_PER_CHANNEL = 100n;
 const CHANNELS_PER_CLAIM = 50;
 
 interface Channel {
-  config: {
-    payer: string;
-    payerAuthorizer: string;
-    receiver: string;
-    receiverAuthorizer: string;
-    token: string;
-    withdrawDelay: bigint;
-    salt: string;
-  };
+  config: ChannelConfig;
   id: string;
   authorizer: BaseWallet;
 }

@@ -1,18 +1,11 @@
 import type { BaseContract, Signer, TypedDataDomain } from "ethers";
 import { AbiCoder, Contract, hexlify, keccak256, randomBytes, verifyTypedData } from "ethers";
 import { voucherTypes } from "../../../sdk/eip712";
+import type { ChannelConfig } from "../../../sdk/cli/abi";
 import { signAuthorization } from "./eip3009";
 
-/** The escrow's ChannelConfig, as passed to `deposit`, `claim` and friends. */
-export interface ChannelConfig {
-  payer: string;
-  payerAuthorizer: string;
-  receiver: string;
-  receiverAuthorizer: string;
-  token: string;
-  withdrawDelay: bigint;
-  salt: string;
-}
+/** The escrow's ChannelConfig, as passed to `deposit`, `claim` and friends (the CLI's decoded tuple). */
+export type { ChannelConfig };
 
 /** The escrow's EIP-712 domain, read from its EIP-5267 `eip712Domain()`. */
 export async function escrowDomain(escrow: BaseContract): Promise<TypedDataDomain> {
