@@ -124,7 +124,7 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
     escrow.connect(payer).deposit(first.config, 10_000_000n, ethers.ZeroAddress, "0x"),
   );
   const viaCollector = newChannel();
-  const auth = await signReceive(hre, token, payer, {
+  const auth = await signAuthorization(hre, token, payer, receiveWithAuthorizationTypes, {
     from: payer.address,
     to: await collector.getAddress(),
     value: 10_000_000n,
@@ -223,7 +223,7 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
   await revert(steady);
 
   // ---- for comparison: the x402 `exact` scheme settles every request with one EIP-3009 transfer
-  const exactAuth = await signTransfer(hre, token, payer, {
+  const exactAuth = await signAuthorization(hre, token, payer, transferWithAuthorizationTypes, {
     from: payer.address,
     to: receiver.address,
     value: PRICE,
@@ -372,10 +372,12 @@ export default async function escrowGas(hre: HardhatRuntimeEnvironment): Promise
   return { order: 10, title: "Z402Escrow", markdown };
 }
 
-async function signReceive(
+/** Signs an EIP-3009 authorization (`types` picks Transfer- or ReceiveWithAuthorization) under the token's domain. */
+async function signAuthorization(
   hre: HardhatRuntimeEnvironment,
   token: MockEIP3009Token,
   signer: Signer,
+  types: typeof receiveWithAuthorizationTypes | typeof transferWithAuthorizationTypes,
   message: {
     from: string;
     to: string;
@@ -391,7 +393,7 @@ async function signReceive(
     chainId: (await hre.ethers.provider.getNetwork()).chainId,
     verifyingContract: await token.getAddress(),
   };
-  return signer.signTypedData(domain, receiveWithAuthorizationTypes, message);
+  return signer.signTypedData(domain, types, message);
 }
 
 /** Gas of each ABI entry point measured by GasProbe in the transaction that also runs its setup calls. */
@@ -477,26 +479,4 @@ async function measureSameTransaction(
     await network.provider.send("evm_revert", [snap]);
   }
   return out;
-}
-
-async function signTransfer(
-  hre: HardhatRuntimeEnvironment,
-  token: MockEIP3009Token,
-  signer: Signer,
-  message: {
-    from: string;
-    to: string;
-    value: bigint;
-    validAfter: bigint;
-    validBefore: bigint;
-    nonce: string;
-  },
-) {
-  const domain = {
-    name: await token.name(),
-    version: await token.version(),
-    chainId: (await hre.ethers.provider.getNetwork()).chainId,
-    verifyingContract: await token.getAddress(),
-  };
-  return signer.signTypedData(domain, transferWithAuthorizationTypes, message);
 }
