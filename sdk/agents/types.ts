@@ -131,26 +131,13 @@ export interface A2AAgentCardV03 {
     streaming?: boolean;
     pushNotifications?: boolean;
     stateTransitionHistory?: boolean;
-    extensions?: {
-      uri: string;
-      description?: string;
-      required?: boolean;
-      params?: Record<string, unknown>;
-    }[];
+    extensions?: AgentExtensionDescription[];
   };
   securitySchemes?: Record<string, Record<string, unknown>>;
   security?: Record<string, string[]>[];
   defaultInputModes: string[];
   defaultOutputModes: string[];
-  skills: {
-    id: string;
-    name: string;
-    description: string;
-    tags: string[];
-    examples?: string[];
-    inputModes?: string[];
-    outputModes?: string[];
-  }[];
+  skills: AgentSkillDescription[];
   supportsAuthenticatedExtendedCard?: boolean;
 }
 
@@ -172,25 +159,12 @@ export interface A2AAgentCardV1 {
     streaming?: boolean;
     pushNotifications?: boolean;
     extendedAgentCard?: boolean;
-    extensions?: {
-      uri: string;
-      description?: string;
-      required?: boolean;
-      params?: Record<string, unknown>;
-    }[];
+    extensions?: AgentExtensionDescription[];
   };
   securitySchemes?: Record<string, Record<string, unknown>>;
   securityRequirements?: { schemes: Record<string, { list?: string[] }> }[];
   defaultInputModes: string[];
   defaultOutputModes: string[];
-  skills: {
-    id: string;
-    name: string;
-    description: string;
-    tags: string[];
-    examples?: string[];
-    inputModes?: string[];
-    outputModes?: string[];
-  }[];
+  skills: AgentSkillDescription[];
   signatures?: unknown[];
 }
