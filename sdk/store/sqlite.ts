@@ -44,27 +44,24 @@ function toRecord(row: Row): ChannelRecord {
   };
 }
 
-function params(r: ChannelRecord, version: number, expected: number): Record<string, unknown> {
-  return {
-    channel_id: r.channelId.toLowerCase(),
-    config: r.config,
-    charged: r.charged.toString(),
-    signed_max: r.signedMax.toString(),
-    signature: r.signature,
-    claimed: r.claimed.toString(),
-    lock: r.lock,
-    lock_until: r.lockUntil,
-    payment_id: r.paymentId,
-    last_charge: r.lastCharge.toString(),
+/**
+ * The row's values in `NAMES` order, bound positionally (cheaper than named parameters on the hot path).
+ */
+function rowValues(r: ChannelRecord, version: number): unknown[] {
+  return [
+    r.channelId.toLowerCase(),
+    r.config,
+    r.charged.toString(),
+    r.signedMax.toString(),
+    r.signature,
+    r.claimed.toString(),
+    r.lock,
+    r.lockUntil,
+    r.paymentId,
+    r.lastCharge.toString(),
     version,
-    owed: r.charged > r.claimed ? 1 : 0,
-    expected,
-  };
-}
-
-function omitExpected(values: Record<string, unknown>): Record<string, unknown> {
-  const { expected: _expected, ...rest } = values;
-  return rest;
+    r.charged > r.claimed ? 1 : 0,
+  ];
 }
 
 interface PendingWrite {
@@ -85,6 +82,7 @@ export class SqliteVoucherStore implements VoucherStore {
   private readonly update: Database.Statement;
   private readonly selectOwed: Database.Statement;
   private readonly selectLocked: Database.Statement;
+  private readonly writeBatch: (batch: PendingWrite[]) => boolean[];
   private queue: PendingWrite[] = [];
   private scheduled = false;
 
@@ -99,16 +97,20 @@ export class SqliteVoucherStore implements VoucherStore {
     this.db.exec("CREATE INDEX IF NOT EXISTS z402_channels_owed ON z402_channels (owed)");
     this.selectOne = this.db.prepare("SELECT * FROM z402_channels WHERE channel_id = ?");
     this.insert = this.db.prepare(
-      `INSERT INTO z402_channels (${NAMES.join(",")}) VALUES (${NAMES.map((n) => "@" + n).join(",")})
+      `INSERT INTO z402_channels (${NAMES.join(",")}) VALUES (${NAMES.map(() => "?").join(",")})
        ON CONFLICT(channel_id) DO NOTHING`,
     );
     this.update = this.db.prepare(
       `UPDATE z402_channels SET ${NAMES.slice(1)
-        .map((n) => `${n}=@${n}`)
-        .join(",")} WHERE channel_id=@channel_id AND version=@expected`,
+        .map((n) => `${n}=?`)
+        .join(",")} WHERE channel_id=? AND version=?`,
     );
     this.selectOwed = this.db.prepare("SELECT * FROM z402_channels WHERE owed = 1");
     this.selectLocked = this.db.prepare("SELECT * FROM z402_channels WHERE lock != ''");
+    // Built once: better-sqlite3 wraps a transaction function in four variants per call to `transaction`.
+    this.writeBatch = this.db.transaction((batch: PendingWrite[]) =>
+      batch.map((op) => this.casSync(op.record, op.expectedVersion)),
+    );
   }
 
   async get(channelId: string): Promise<ChannelRecord | undefined> {
@@ -136,7 +138,7 @@ export class SqliteVoucherStore implements VoucherStore {
     this.queue = [];
     let results: boolean[];
     try {
-      results = this.db.transaction(() => batch.map((op) => this.casSync(op.record, op.expectedVersion)))();
+      results = this.writeBatch(batch);
     } catch (err) {
       for (const op of batch) op.reject(err);
       return;
@@ -145,9 +147,11 @@ export class SqliteVoucherStore implements VoucherStore {
   }
 
   private casSync(record: ChannelRecord, expectedVersion: number): boolean {
-    const values = params(record, expectedVersion + 1, expectedVersion);
+    const [channelId, ...columns] = rowValues(record, expectedVersion + 1);
     const changes =
-      expectedVersion === 0 ? this.insert.run(omitExpected(values)).changes : this.update.run(values).changes;
+      expectedVersion === 0
+        ? this.insert.run(channelId, ...columns).changes
+        : this.update.run(...columns, channelId, expectedVersion).changes;
     if (changes === 1) record.version = expectedVersion + 1;
     return changes === 1;
   }
