@@ -24,8 +24,8 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/** Browser decoding (Node decodes in `canonicalBytesNode`). */
 function base64ToBytes(text: string): Uint8Array {
-  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, "base64"));
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -40,6 +40,29 @@ function canonicalTail(value: string): boolean {
   const double = value.endsWith("==");
   const last = ALPHABET.indexOf(value[value.length - (double ? 3 : 2)]);
   return (last & (double ? 0x0f : 0x03)) === 0;
+}
+
+/**
+ * Node: decode, then encode again; only canonical padded standard base64 comes back identical (the decoder skips
+ * what it does not understand, so every deviation shows). Much faster than the regex on kilobyte headers.
+ */
+function canonicalBytesNode(value: string): Uint8Array {
+  const bytes = NodeBuffer!.from(value, "base64");
+  if (bytes.toString("base64") !== value) {
+    throw new DecodeError(Z402_REASONS.headerEncoding, "header is not canonical padded base64");
+  }
+  return bytes;
+}
+
+function canonicalBytesPortable(value: string): Uint8Array {
+  if (!BASE64_RE.test(value)) {
+    throw new DecodeError(Z402_REASONS.headerEncoding, "header is not standard padded base64");
+  }
+  // Canonical form only: the bits the padding drops must be zero (so one payload has exactly one encoding).
+  if (!canonicalTail(value)) {
+    throw new DecodeError(Z402_REASONS.headerEncoding, "header is not canonical base64");
+  }
+  return base64ToBytes(value);
 }
 
 /** base64 of the UTF-8 bytes of `text`. */
@@ -60,14 +83,10 @@ export function decodeBase64Utf8(value: string, maxLength = MAX_HEADER_BYTES): s
       details: { length: value.length, limit: maxLength },
     });
   }
-  if (value.length === 0 || !BASE64_RE.test(value)) {
+  if (value.length === 0) {
     throw new DecodeError(Z402_REASONS.headerEncoding, "header is not standard padded base64");
   }
-  // Canonical form only: the bits the padding drops must be zero (so one payload has exactly one encoding).
-  if (!canonicalTail(value)) {
-    throw new DecodeError(Z402_REASONS.headerEncoding, "header is not canonical base64");
-  }
-  const bytes = base64ToBytes(value);
+  const bytes = NodeBuffer ? canonicalBytesNode(value) : canonicalBytesPortable(value);
   try {
     return decoder.decode(bytes);
   } catch (cause) {

@@ -169,6 +169,7 @@ describe("sdk/codec", function () {
       ["truncated", good.slice(0, good.length - 5), "z402_header_encoding"],
       ["whitespace inside", good.slice(0, 8) + " " + good.slice(8), "z402_header_encoding"],
       ["non-canonical trailing bits", "eR==", "z402_header_encoding"],
+      ["padding in the middle", "eQ==eQ==", "z402_header_encoding"],
       ["invalid UTF-8", Buffer.from([0xc3, 0x28, 0x7b]).toString("base64"), "z402_header_encoding"],
       ["two values joined by a comma", `${good}, ${good}`, "z402_header_encoding"],
       ["not JSON", Buffer.from("hello").toString("base64"), "invalid_payload"],
