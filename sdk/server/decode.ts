@@ -4,6 +4,8 @@ import { PaymentRefusal, REASONS } from "./reasons";
 import { decodeBase64Utf8 } from "../codec/base64";
 import { parseJsonObject } from "../codec/json";
 import { BaseError } from "../errors/base";
+import { stringifyWire } from "../codec/json";
+import { memoizedSchema } from "./memo-schema";
 
 const UINT = /^(0|[1-9][0-9]{0,77})$/;
 const MAX_UINT128 = (1n << 128n) - 1n;
@@ -38,7 +40,7 @@ export const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 export const signature = z.string().regex(/^0x([0-9a-fA-F]{2})+$/);
 const network = z.string().regex(/^[a-z0-9-]{3,8}:[-_a-zA-Z0-9]{1,32}$/);
 
-export const requirementsSchema = z.object({
+const requirementsShape = z.object({
   scheme: z.string().max(64),
   network,
   asset: address,
@@ -47,8 +49,10 @@ export const requirementsSchema = z.object({
   maxTimeoutSeconds: z.number().int().nonnegative(),
   extra: z.record(z.string(), z.unknown()).optional(),
 });
+/** One `accepts[]` entry (memoized: a client repeats the same offer on every request). */
+export const requirementsSchema = memoizedSchema(requirementsShape);
 
-export const channelConfigSchema = z.strictObject({
+const channelConfigShape = z.strictObject({
   payer: address,
   payerAuthorizer: address,
   receiver: address,
@@ -61,6 +65,8 @@ export const channelConfigSchema = z.strictObject({
     .max(2 ** 40 - 1),
   salt: bytes32,
 });
+/** A `ChannelConfig` (memoized: every request on a channel repeats it). */
+export const channelConfigSchema = memoizedSchema(channelConfigShape);
 
 const voucherSchema = z.strictObject({ channelId: bytes32, maxClaimableAmount: uint128, signature });
 
@@ -145,9 +151,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** Standard padded base64 of UTF-8 JSON (bigints as decimal strings). */
 export function encodeHeader(value: unknown): string {
-  return Buffer.from(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toString(
-    "base64",
-  );
+  return Buffer.from(stringifyWire(value)).toString("base64");
 }
 
 /** The x402 `payment-identifier` extension's id, if the payment carries a valid one. */
