@@ -30,10 +30,16 @@ export interface BatchTicket {
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** A channel's verification context and the config JSON its record stores, both derived once per config. */
+interface PreparedChannel {
+  ctx: ChannelContext;
+  configJson: string;
+}
+
 /** The escrow-scheme half of the paywall: deposits, vouchers, reservations and commits. */
 export class BatchScheme {
   private verifier: VoucherVerifier;
-  private readonly contexts = new Map<string, ChannelContext>();
+  private readonly contexts = new Map<string, PreparedChannel>();
   private readonly payers = new Map<string, string>();
   private readonly locks = new ChannelLocks();
   private readonly deposits: DepositHandler;
@@ -47,15 +53,28 @@ export class BatchScheme {
   }
 
   /** Channel contexts by config, so a known channel costs no config hashing. Bounded like the verifier's. */
-  private channelContext(config: ChannelConfigWire): ChannelContext {
+  private channelContext(config: ChannelConfigWire): PreparedChannel {
     const key = `${config.payer}${config.payerAuthorizer}${config.receiver}${config.receiverAuthorizer}${config.token}${config.withdrawDelay}${config.salt}`;
-    let ctx = this.contexts.get(key);
-    if (!ctx) {
-      ctx = this.verifier.channel(config as ChannelConfig);
+    let prepared = this.contexts.get(key);
+    if (!prepared) {
+      const { payer, payerAuthorizer, receiver, receiverAuthorizer, token, withdrawDelay, salt } = config;
+      prepared = {
+        ctx: this.verifier.channel(config as ChannelConfig),
+        // Field order fixed, whatever order the client sent.
+        configJson: JSON.stringify({
+          payer,
+          payerAuthorizer,
+          receiver,
+          receiverAuthorizer,
+          token,
+          withdrawDelay,
+          salt,
+        }),
+      };
       if (this.contexts.size >= 100_000) this.contexts.clear();
-      this.contexts.set(key, ctx);
+      this.contexts.set(key, prepared);
     }
-    return ctx;
+    return prepared;
   }
 
   private payerOf(channelId: string, payer: string): string {
@@ -101,10 +120,12 @@ export class BatchScheme {
       throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
     if (/^0x0{40}$/.test(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
     let channelId: string;
+    let configJson: string;
     try {
-      const ctx = this.channelContext(config);
+      const { ctx, configJson: json } = this.channelContext(config);
       this.verifier.verify(ctx, payload.voucher as never);
       channelId = ctx.channelId.toLowerCase();
+      configJson = json;
     } catch (err) {
       if (err instanceof BaseError) throw new PaymentRefusal(err.code);
       throw err;
@@ -118,7 +139,7 @@ export class BatchScheme {
       const balance = chain.balance + (this.deposits.provisional(channelId) ?? 0n);
       if (balance === 0n) throw new PaymentRefusal(REASONS.bsChannelNotFound);
       const stored = await this.opts.store.get(channelId);
-      const record = stored ?? emptyRecord(channelId, JSON.stringify(config));
+      const record = stored ?? emptyRecord(channelId, configJson);
       if (!stored) record.charged = record.signedMax = chain.totalClaimed;
       if (record.lock && record.lockUntil > Date.now()) throw new PaymentRefusal(REASONS.bsChannelBusy);
       const replay =
@@ -128,7 +149,7 @@ export class BatchScheme {
         ? record
         : {
             ...record,
-            config: JSON.stringify(config),
+            config: configJson,
             signedMax: max,
             signature: payload.voucher.signature,
             lock: `${this.instance}:${++this.tickets}`,

@@ -8,14 +8,16 @@ export class ChannelLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
   async acquire(channelId: string, waitMs: number): Promise<() => void> {
-    const prev = this.tails.get(channelId) ?? Promise.resolve();
+    const prev = this.tails.get(channelId);
     let release!: () => void;
     const mine = new Promise<void>((r) => (release = r));
-    const tail = prev.then(() => mine);
+    const tail = prev ? prev.then(() => mine) : mine;
     this.tails.set(channelId, tail);
     void tail.then(() => {
       if (this.tails.get(channelId) === tail) this.tails.delete(channelId);
     });
+    // A free channel is taken at once: no wait, so no timer.
+    if (!prev) return release;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), waitMs)));
     const won = await Promise.race([prev.then(() => "ok" as const), timedOut]);

@@ -17,13 +17,18 @@ export function paymentOf(c: Context): Ticket | undefined {
 
 const toResponse = (a: HttpAnswer) => new Response(a.body, { status: a.status, headers: a.headers });
 
+/** The request target (path and query) of an absolute URL, without parsing the whole URL. */
+function requestTarget(absolute: string): string {
+  const start = absolute.indexOf("/", absolute.indexOf("//") + 2);
+  return start < 0 ? "/" : absolute.slice(start);
+}
+
 /** Hono middleware: the charge is committed after the handler, before the response is returned. */
 export function paywallMiddleware(paywall: Paywall): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url);
     const outcome = await paywall.handle({
       method: c.req.method,
-      url: c.req.raw.url.slice(url.origin.length) || "/",
+      url: requestTarget(c.req.url),
       resourceUrl: c.req.url,
       header: (name) => c.req.header(name),
     });
