@@ -2,11 +2,8 @@
  * Facilitator `/verify` throughput for batch-settlement vouchers over loopback HTTP (`npx hardhat run
  * bench/facilitator.bench.ts`): the z402 facilitator (pure-JS and native recovery) against the stock `@x402/evm`
  * facilitator, same chain, same channel, same vouchers, same run. Each verify recovers the signer and reads the
- * channel from the chain, as both implementations must. Writes bench/RESULTS-facilitator.md. Not a test: nothing asserts a time.
+ * channel from the chain, as both implementations must. Rewrites the `facilitator` section of bench/RESULTS.md. Not a test: nothing asserts a time.
  */
-import { writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { ethers } from "ethers";
 import {
   computeChannelId,
@@ -26,6 +23,7 @@ import { placeEscrow, stockBatchFacilitator, WITHDRAW_DELAY } from "../test/inte
 import { serveStockFacilitator, stockClientSigner } from "../test/interop/support/stock";
 import { startWorld } from "../test/interop/support/world";
 import { measure, type Measurement } from "./measure";
+import { machineLine, writeResultsSection } from "./results";
 
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -128,14 +126,11 @@ async function main(): Promise<void> {
 
   const base = results[0].opsPerSec;
   const lines = [
-    "# Facilitator /verify throughput (batch-settlement vouchers)",
+    "## Facilitator /verify throughput (batch-settlement vouchers)",
     "",
-    `Machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, Node ${process.version}, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(
-        " / ",
-      )} at the end, ${new Date().toISOString().slice(0, 10)}. Sequential requests over loopback HTTP, best of ${ROUNDS}`,
+    "`bench/facilitator.bench.ts`: z402's facilitator against the stock `@x402/evm` facilitator.",
+    "",
+    `${machineLine()} (At the end.) Sequential requests over loopback HTTP, best of ${ROUNDS}`,
     "interleaved rounds per path; the chain is the in-process interop chain behind a loopback JSON-RPC endpoint,",
     "shared by the facilitators and the",
     "load generator on the same cores.",
@@ -149,12 +144,10 @@ async function main(): Promise<void> {
     "",
     "Each verify: decode, check the channel config against the requirements, recover the voucher signer, read the",
     "channel (balance, totalClaimed, pending withdrawal, refund nonce) from the chain. A z402 *server* does none of",
-    "this per request (it verifies vouchers locally against its mirror, see RESULTS-verify.md); these numbers are for",
-    "servers that delegate.",
-    "",
+    "this per request (it verifies vouchers locally against its mirror, see the sections above); these numbers are",
+    "for servers that delegate.",
   ];
-  const file = path.join(__dirname, "RESULTS-facilitator.md");
-  writeFileSync(file, lines.join("\n"));
+  writeResultsSection("facilitator", lines.join("\n"));
   console.log(lines.join("\n"));
 }
 

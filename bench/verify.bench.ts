@@ -1,10 +1,8 @@
 /**
  * Voucher verification throughput (`npm run bench`): the SDK's native and pure-JS paths against ethers'
  * `verifyTypedData` and `@x402/evm`'s `verifyTypedDataSignature`, all in the same run on the same vouchers.
- * Writes bench/RESULTS-verify.md. Not a test: nothing here asserts a time.
+ * Rewrites the `verify` section of bench/RESULTS.md. Not a test: nothing here asserts a time.
  */
-import { writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { verifyTypedData } from "ethers";
 import { verifyTypedDataSignature, voucherTypes as x402VoucherTypes } from "@x402/evm";
@@ -14,6 +12,7 @@ import { voucherTypes } from "../sdk/eip712";
 import { decodePaymentSignatureHeader, parseBatchSettlementPayload } from "../sdk/codec";
 import { CHAIN_ID, ESCROW, makeVouchers } from "./voucher-fixtures";
 import { measure, type Measurement } from "./measure";
+import { machineLine, RESULTS_FILE, writeResultsSection } from "./results";
 
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -99,19 +98,15 @@ async function main(): Promise<void> {
 
 function writeResults(results: Measurement[]): void {
   const base = results[0].opsPerSec;
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines = [
-    "# Benchmark results",
+    "## Voucher verification",
     "",
-    "Voucher verifications per second on one core (`npm run bench`, `bench/verify.bench.ts`): recover the signer of an",
+    "Voucher verifications per second on one core (`bench/verify.bench.ts`): recover the signer of an",
     "x402 `batch-settlement` voucher (EIP-712 `Voucher(bytes32 channelId,uint128 maxClaimableAmount)`) and compare it",
     "with the channel's `payerAuthorizer`. Every path verifies the same 1,024 distinct vouchers, in the same run;",
     `ratios are against ethers v6 \`verifyTypedData\`. Best of ${ROUNDS} interleaved rounds of ${BUDGET_MS} ms per path.`,
     "",
-    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" / ")} at the end of the run, ${new Date().toISOString().slice(0, 10)}.`,
+    `${machineLine()} (At the end of the run.)`,
     "",
     "| path | verifications/s | µs/op | × ethers |",
     "|---|---:|---:|---:|",
@@ -126,11 +121,9 @@ function writeResults(results: Measurement[]): void {
     "- `@x402/evm verifyTypedDataSignature` is the function its batch-settlement facilitator uses; a stub signer",
     "  answers `getCode` with `0x` so it takes the ECDSA path without any RPC.",
     "- The last row is the whole per-request work before the store: base64 + JSON + zod schema + verification.",
-    "",
   ];
-  const file = path.join(__dirname, "RESULTS-verify.md");
-  writeFileSync(file, lines.join("\n"));
-  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  writeResultsSection("verify", lines.join("\n"));
+  console.log(`wrote the verify section of ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
 main().catch((err) => {
