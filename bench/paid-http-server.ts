@@ -1,0 +1,69 @@
+/**
+ * The paid-HTTP benchmark's server, run as a child process so that it and the load
+ * generator each get a core: Hono on @hono/node-server with the z402 paywall on `/paid/*` and the same handler
+ * unpaid on `/free`. Configuration comes from the environment; it prints `READY <port>` once it listens and
+ * answers an IPC `cpu` message with its CPU time so far (µs), so the bench can charge each route its server CPU.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { JsonRpcProvider } from "ethers";
+import { Hono } from "hono";
+import { createAdaptorServer } from "@hono/node-server";
+import { ChainMirror, EthersEscrowChain, Paywall, honoPaywall } from "../sdk/server";
+import { SqliteVoucherStore } from "../sdk/store";
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const chainId = BigInt(env.Z402_CHAIN_ID!);
+  const provider = new JsonRpcProvider(env.Z402_RPC, Number(chainId), {
+    staticNetwork: true,
+    cacheTimeout: -1,
+  });
+  const chain = new EthersEscrowChain(chainId, env.Z402_ESCROW!, await provider.getSigner(env.Z402_RELAYER!));
+  // Polls are not request handling: parked during the measurements (a channel is read once, when first seen).
+  const mirror = new ChainMirror(chain, { pollMs: 3_600_000 });
+  await mirror.start();
+  const store = new SqliteVoucherStore({
+    filename: env.Z402_DB!,
+    synchronous: env.Z402_SYNC as "FULL" | "NORMAL",
+  });
+  const paywall = new Paywall({
+    network: `eip155:${chainId}`,
+    chain,
+    mirror,
+    store,
+    token: { address: env.Z402_TOKEN!, name: "USDC", version: "2" },
+    payTo: env.Z402_RECEIVER!,
+    receiverAuthorizer: env.Z402_AUTHORIZER!,
+    withdrawDelay: Number(env.Z402_WITHDRAW_DELAY),
+    depositCollector: env.Z402_COLLECTOR,
+    routes: [{ path: "/paid/*", price: BigInt(env.Z402_PRICE!) }],
+  });
+  await paywall.start();
+  const app = new Hono();
+  app.use("*", honoPaywall(paywall));
+  app.get("*", (c) => c.text("hello"));
+  const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
+  server.keepAliveTimeout = 120_000;
+  process.on("message", (msg) => {
+    if (msg !== "cpu") return;
+    const cpu = process.cpuUsage();
+    process.send?.({ cpu: cpu.user + cpu.system });
+  });
+  process.on("disconnect", () => {
+    server.close();
+    server.closeAllConnections();
+    void mirror
+      .stop()
+      .then(() => store.close())
+      .finally(() => process.exit(0));
+  });
+  server.listen(0, "127.0.0.1", () =>
+    process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`),
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(String(err?.stack ?? err) + "\n");
+  process.exit(1);
+});
