@@ -19,7 +19,11 @@ import { SqliteVoucherStore } from "../sdk/store";
 import { SessionSigner } from "../sdk/signing";
 import { channelIdOf, signVoucher } from "../sdk/client";
 import { signExactAuthorization } from "../sdk/client/sign";
+import { VoucherVerifier } from "../sdk/verify";
+import { loadNativeBackend } from "../sdk/verify/native";
 import { encodeGet, Lane, runLanes } from "./http-load";
+import { measure } from "./measure";
+import { CHAIN_ID, ESCROW, makeVouchers } from "./voucher-fixtures";
 import { machineLine, writeResultsSection } from "./results";
 
 const PRICE = 1_000n;
@@ -42,6 +46,22 @@ const stats = (xs: number[]) => {
 };
 
 const SERVER = path.join(__dirname, "paid-http-server.ts");
+
+/**
+ * µs of one voucher signature check (two keccaks + native recovery), the part of a paid request DESIGN §4 forbids
+ * skipping or caching: with the unpaid server CPU, it bounds the paid/unpaid throughput ratio from above.
+ */
+async function signatureCheckMicros(): Promise<number> {
+  const backend = await loadNativeBackend();
+  if (!backend) throw new Error("bench: the native secp256k1 binding is not installed");
+  const set = await makeVouchers(256);
+  const verifier = new VoucherVerifier({ chainId: CHAIN_ID, escrow: ESCROW, backend });
+  const ctx = verifier.channel(set.config);
+  const m = await measure("verify", (i) => verifier.verify(ctx, set.vouchers[i % set.vouchers.length]), {
+    budgetMs: 1000,
+  });
+  return m.microsPerOp;
+}
 
 /** The server child: started per store mode, asked for its CPU time over IPC. */
 class ServerProcess {
@@ -322,6 +342,7 @@ async function main(): Promise<void> {
   await network.provider.send("evm_setIntervalMining", [0]);
   await network.provider.send("evm_setAutomine", [true]);
   const exactStats = stats(exact);
+  const signatureMicros = await signatureCheckMicros();
   const vStats = stats(voucherUnderMining.slice(100));
 
   normal.lanes.forEach((l) => l.close());
@@ -342,6 +363,7 @@ async function main(): Promise<void> {
     `Client: a raw keep-alive socket per connection sending pre-encoded requests${hasTaskset ? ", pinned to core 0" : ""}, identical for both routes; vouchers pre-signed (client cost excluded). Baseline: the same server's unpaid route, same run; throughput is the best of ${ROUNDS} interleaved rounds per route.`,
     "`NORMAL` survives a process crash (the crash-safety test kills the server with SIGKILL); `FULL` also fsyncs every commit (power loss).",
     "Server CPU per request is the server process's user + system time over a throughput round, divided by its requests: it does not depend on what else runs on the machine.",
+    `One voucher signature check (EIP-712 digest + native recovery, which DESIGN §4 requires on every voucher) took ${signatureMicros.toFixed(1)} µs in this process.`,
     "",
     "| measure | synchronous=NORMAL | synchronous=FULL |",
     "|---|---|---|",
@@ -360,6 +382,10 @@ async function main(): Promise<void> {
     row(
       "server CPU per request unpaid / paid",
       (r) => `${r.free.cpuPerRequest.toFixed(1)} / ${r.paid.cpuPerRequest.toFixed(1)} µs`,
+    ),
+    row(
+      "ceiling of the share if the paywall cost only its signature check (unpaid CPU / (unpaid CPU + check))",
+      (r) => `${((100 * r.free.cpuPerRequest) / (r.free.cpuPerRequest + signatureMicros)).toFixed(1)} %`,
     ),
     row("RPC calls per voucher request", (r) => String(r.rpcPerRequest)),
     row("1-minute load average after the run", (r) => r.load.toFixed(1)),
