@@ -71,6 +71,11 @@ export class FacilitatorDelegate {
       );
     }
     if (!verdict.isValid) throw refusal(verdict.invalidReason);
+    return this.settle(payment, requirements);
+  }
+
+  /** `/settle` alone: what server-authored payloads (`claim`, `settle`) use, since there is nothing to verify. */
+  async settle(payment: DelegatedPayment, requirements: OfferedRequirements): Promise<SettleResult> {
     let settled: SettleResult;
     try {
       settled = await this.facilitator.settle(payment as never, requirements as never);

@@ -70,19 +70,27 @@ describe("z402 paywall delegating to the stock @x402/core facilitator", function
     });
   });
 
-  describe("batch-settlement deposit", function () {
+  describe("batch-settlement", function () {
+    let server: Z402Server;
+    let payTo: string;
+    before(async function () {
+      payTo = await world.payee();
+      server = await serveZ402(world, payTo, 1000n, { facilitator: batchFacilitator.url });
+    });
+    after(async function () {
+      await server.close();
+    });
+
     it("lands a deposit through the stock facilitator and serves the vouchers after it", async function () {
-      const server = await serveZ402(world, await world.payee(), 1000n, {
-        facilitator: batchFacilitator.url,
-      });
-      try {
-        const pay = z402Fetch(world, await world.payer());
-        const statuses: number[] = [];
-        for (let i = 0; i < 3; i++) statuses.push((await pay(`${server.url}/paid`)).status);
-        expect(statuses).to.deep.equal([200, 200, 200]);
-      } finally {
-        await server.close();
-      }
+      const pay = z402Fetch(world, await world.payer());
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await pay(`${server.url}/paid`)).status);
+      expect(statuses).to.deep.equal([200, 200, 200]);
+    });
+
+    it("claims and settles the served vouchers through the stock facilitator", async function () {
+      await server.claimAndSettle();
+      expect(await world.usdc.token.balanceOf(payTo)).to.equal(3000n);
     });
   });
 });

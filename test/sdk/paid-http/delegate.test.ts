@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { VoidSigner } from "ethers";
 import { ChainMirror, EthersEscrowChain } from "../../../sdk/server";
 import { decodeJson } from "../../../sdk/client/wire";
+import { facilitatorSubmitter, SettlementWorker } from "../../../sdk/settlement";
 import {
   deploy,
   freshKey,
@@ -103,6 +104,29 @@ describe("paywall: delegating settlement to a facilitator", function () {
         402,
         "invalid_batch_settlement_evm_insufficient_balance",
       ]);
+    });
+  });
+
+  describe("settlement worker", function () {
+    it("claims and settles through the facilitator's /settle with server-authored payloads", async () => {
+      const pay = payingFetch(d);
+      for (let i = 0; i < 3; i++) await pay(server.url + "/paid/a");
+      facilitator.calls.length = 0;
+      const worker = new SettlementWorker({
+        store: server.store,
+        chain: readOnly,
+        authorizer: d.authorizer,
+        submit: facilitatorSubmitter(facilitator.url, `eip155:${d.chainId}`),
+      });
+      const report = await worker.run();
+      const senders = await Promise.all(
+        report.transactions.map(async (h) => (await ethers.provider.getTransaction(h))!.from),
+      );
+      expect([
+        report.claimedChannels > 0,
+        senders.every((s) => s === facilitator.address),
+        facilitator.calls.every((c) => c === "/settle"),
+      ]).to.deep.equal([true, true, true]);
     });
   });
 
