@@ -107,6 +107,19 @@ describe("paywall: delegating settlement to a facilitator", function () {
     });
   });
 
+  describe("facilitator given as a URL with headers", function () {
+    it("sends the headers with /verify and /settle", async () => {
+      const keyed = await startServer(d, {
+        chain: readOnly,
+        facilitator: { url: facilitator.url, headers: { authorization: "Bearer test-key" } },
+      });
+      facilitator.authorizations.length = 0;
+      await payingFetch(d, { exactOnly: true })(keyed.url + "/paid/a");
+      await keyed.close();
+      expect(facilitator.authorizations).to.deep.equal(["Bearer test-key", "Bearer test-key"]);
+    });
+  });
+
   describe("settlement worker", function () {
     it("claims and settles through the facilitator's /settle with server-authored payloads", async () => {
       const pay = payingFetch(d);

@@ -15,6 +15,8 @@ export interface CountingFacilitator {
   address: string;
   /** Paths of every request the facilitator received (`/verify`, `/settle`, ...), in order. */
   calls: string[];
+  /** The `authorization` header of each request, if any (a hosted facilitator's API key). */
+  authorizations: string[];
   close(): Promise<void>;
 }
 
@@ -37,9 +39,11 @@ export async function startFacilitator(d: Deployment): Promise<CountingFacilitat
   ]);
   const handle = createFacilitatorHandler(facilitator);
   const calls: string[] = [];
+  const authorizations: string[] = [];
   const served = await serve((req, res) => {
     calls.push(req.url ?? "");
+    if (req.headers.authorization) authorizations.push(req.headers.authorization);
     void handle(req, res);
   });
-  return { ...served, address: signer.address, calls };
+  return { ...served, address: signer.address, calls, authorizations };
 }
