@@ -3,7 +3,8 @@ import type { ChannelRecord } from "../store/types";
 import { emptyRecord } from "../store/types";
 import type { ChainChannel } from "./chain";
 import type { ChannelConfigWire } from "./crypto";
-import { DepositHandler } from "./deposit";
+import { DepositHandler, type DepositLander } from "./deposit";
+import { DelegatedDeposits } from "./delegated-deposit";
 import { BaseError } from "../errors/base";
 import type { ChannelConfig } from "../types/batch-settlement";
 import { VoucherVerifier, type ChannelContext } from "../verify/voucher-verifier";
@@ -42,13 +43,16 @@ export class BatchScheme {
   private readonly contexts = new Map<string, PreparedChannel>();
   private readonly payers = new Map<string, string>();
   private readonly locks = new ChannelLocks();
-  private readonly deposits: DepositHandler;
+  private readonly deposits: DepositLander;
   private tickets = 0;
   readonly instance: string;
 
   constructor(private readonly opts: PaywallOptions) {
     this.verifier = this.makeVerifier();
-    this.deposits = new DepositHandler(opts);
+    // Vouchers are always verified here; only deposits go to a facilitator when one is configured.
+    this.deposits = opts.facilitator
+      ? new DelegatedDeposits(opts, opts.facilitator)
+      : new DepositHandler(opts);
     this.instance = opts.instanceId ?? Math.random().toString(36).slice(2, 10);
   }
 
@@ -131,7 +135,9 @@ export class BatchScheme {
       throw err;
     }
     const max = BigInt(payload.voucher.maxClaimableAmount);
-    if (payload.type === "deposit") await this.deposits.accept(config, channelId, payload.deposit, max);
+    if (payload.type === "deposit") {
+      await this.deposits.accept(config, channelId, payload.deposit, max, { payload: raw, offer });
+    }
 
     const release = await this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);
     try {

@@ -1,6 +1,7 @@
 import { getAddress } from "ethers";
 import { eip3009Digest, recoverSigner } from "./crypto";
 import { exactPayloadSchema, parseWith } from "./decode";
+import { FacilitatorDelegate } from "./delegate";
 import type { PaywallOptions } from "./options";
 import { chainFailure, PaymentRefusal, REASONS } from "./reasons";
 import type { Requirements } from "./requirements";
@@ -15,13 +16,17 @@ export interface ExactTicket {
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * `exact` (EIP-3009): verified locally, then settled by this server with `transferWithAuthorization`
- * before the handler runs. An authorization is settled at most once (local nonce set + the token's own).
+ * `exact` (EIP-3009): verified locally, then settled before the handler runs, by this server with
+ * `transferWithAuthorization` or, when delegating, by the facilitator's `/verify` + `/settle`. An authorization is settled at most once (local nonce set + the token's own).
  */
 export class ExactScheme {
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** With a facilitator, it verifies and settles (its transaction goes in PAYMENT-RESPONSE); we send nothing. */
+  private readonly delegate: FacilitatorDelegate | undefined;
 
-  constructor(private readonly opts: PaywallOptions) {}
+  constructor(private readonly opts: PaywallOptions) {
+    this.delegate = opts.facilitator ? new FacilitatorDelegate(opts.facilitator) : undefined;
+  }
 
   async accept(accepted: Requirements, offer: Requirements, raw: unknown, price: bigint, v1: boolean) {
     const p = parseWith(exactPayloadSchema, raw);
@@ -43,18 +48,24 @@ export class ExactScheme {
     }
     const key = `${a.from.toLowerCase()}:${a.nonce.toLowerCase()}`;
     if (this.inFlight.has(key)) throw new PaymentRefusal(REASONS.exactNonceAlreadyUsed);
-    const tx = this.opts.chain.transferWithAuthorization(
-      this.opts.token.address,
-      { ...a, value, validAfter: BigInt(a.validAfter), validBefore: BigInt(a.validBefore) },
-      p.signature,
-    );
+    // A v1 payment may pay more than the price (v1's amount is a maximum): the facilitator settles what was signed.
+    const terms = v1 ? { ...offer, amount: a.value } : offer;
+    const tx = this.delegate
+      ? this.delegate
+          .verifyAndSettle({ x402Version: 2, accepted: terms, payload: raw }, terms)
+          .then((settled) => settled.transaction)
+      : this.opts.chain.transferWithAuthorization(
+          this.opts.token.address,
+          { ...a, value, validAfter: BigInt(a.validAfter), validBefore: BigInt(a.validBefore) },
+          p.signature,
+        );
     this.inFlight.set(key, tx);
     let transaction: string;
     try {
       transaction = await tx;
     } catch (err) {
       this.inFlight.delete(key);
-      throw chainFailure(err, REASONS.exactTransactionFailed);
+      throw err instanceof PaymentRefusal ? err : chainFailure(err, REASONS.exactTransactionFailed);
     }
     const ticket: ExactTicket = { scheme: "exact", payer: getAddress(a.from), price: value, transaction };
     return ticket;

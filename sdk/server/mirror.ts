@@ -98,6 +98,16 @@ export class ChainMirror {
     return load;
   }
 
+  /**
+   * Adopts a channel state reported by whoever just changed it (a facilitator that landed a deposit for us), so
+   * the next request needs no read; later escrow events refresh it from chain as usual.
+   */
+  learn(channelId: string, state: ChainChannel): void {
+    const id = channelId.toLowerCase();
+    this.channels.set(id, state);
+    for (const l of this.listeners) l(id, state);
+  }
+
   /** Called with each refreshed channel state (the settlement worker watches withdrawals). */
   onUpdate(listener: (channelId: string, state: ChainChannel) => void): void {
     this.listeners.push(listener);

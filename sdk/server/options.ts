@@ -1,5 +1,6 @@
 import type { VoucherStore } from "../store/types";
 import type { EscrowChain } from "./chain";
+import type { FacilitatorOption } from "./delegate";
 import type { ChainMirror } from "./mirror";
 
 /** The request facts the core needs; adapters fill it from their framework. */
@@ -40,7 +41,12 @@ export interface PaywallOptions {
   payTo: string;
   receiverAuthorizer: string;
   withdrawDelay: number;
-  /** The ERC3009 deposit collector contract. Without it deposits are refused. */
+  /**
+   * Delegate settlement to an x402 facilitator (URL, URL with headers, or client object): `exact` payments and
+   * escrow deposits are verified and settled through its `/verify` + `/settle`; vouchers stay local (no call).
+   */
+  facilitator?: FacilitatorOption;
+  /** The ERC3009 deposit collector contract. Without it (and without a facilitator) deposits are refused. */
   depositCollector?: string;
   minDeposit?: bigint;
   routes: RouteConfig[];

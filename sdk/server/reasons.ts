@@ -19,6 +19,8 @@ export const REASONS = {
   withdrawPending: "z402_withdraw_pending",
   idempotencyConflict: "z402_payment_identifier_conflict",
   chainUnavailable: "z402_chain_unavailable",
+  /** The delegated facilitator could not be reached or failed itself (503: the same payment may be retried). */
+  facilitatorUnavailable: "z402_facilitator_unavailable",
   exactRecipientMismatch: "invalid_exact_evm_recipient_mismatch",
   exactSignature: "invalid_exact_evm_signature",
   exactValidBefore: "invalid_exact_evm_payload_authorization_valid_before",

@@ -1,1 +1,2 @@
 export { SettlementWorker, type SettlementOptions, type RunReport } from "./worker";
+export { facilitatorSubmitter, type ClaimSubmitter } from "./facilitator-submitter";

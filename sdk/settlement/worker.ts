@@ -3,6 +3,7 @@ import type { ChannelRecord, VoucherStore } from "../store/types";
 import type { ChainChannel, ClaimRow, EscrowChain } from "../server/chain";
 import type { ChainMirror } from "../server/mirror";
 import type { ChannelConfigWire } from "../server/crypto";
+import type { ClaimSubmitter } from "./facilitator-submitter";
 
 const CLAIM_TYPES = {
   ClaimBatch: [{ name: "claims", type: "ClaimEntry[]" }],
@@ -16,6 +17,8 @@ const CLAIM_TYPES = {
 export interface SettlementOptions {
   store: VoucherStore;
   chain: EscrowChain;
+  /** Who sends claims and settles (default: `chain`); `facilitatorSubmitter(...)` delegates them to a facilitator. */
+  submit?: ClaimSubmitter;
   /** Signs `ClaimBatch` (the channels' shared receiverAuthorizer). */
   authorizer: Pick<Signer, "signTypedData">;
   /** When given, a pending withdrawal seen by the mirror triggers an immediate claim. */
@@ -50,7 +53,10 @@ export class SettlementWorker {
   private running: Promise<RunReport> | undefined;
   private again = false;
 
+  private readonly submitter: ClaimSubmitter;
+
   constructor(private readonly opts: SettlementOptions) {
+    this.submitter = opts.submit ?? opts.chain;
     opts.mirror?.onUpdate((channelId, state) => {
       if (state.withdrawInitiatedAt > 0n) void this.onWithdraw(channelId);
     });
@@ -154,7 +160,7 @@ export class SettlementWorker {
         totalClaimed: rec.charged,
       }));
       const signature = await this.opts.authorizer.signTypedData(domain, CLAIM_TYPES, { claims });
-      const tx = await this.retry(() => this.opts.chain.claimWithSignature(rows, signature));
+      const tx = await this.retry(() => this.submitter.claimWithSignature(rows, signature));
       report.transactions.push(tx);
       for (const { rec, onChain } of batch) {
         await this.markClaimed(rec.channelId, rec.charged);
@@ -167,7 +173,7 @@ export class SettlementWorker {
     }
     if (this.opts.settle !== false) {
       for (const { receiver, token } of pairs.values()) {
-        report.transactions.push(await this.retry(() => this.opts.chain.settle(receiver, token)));
+        report.transactions.push(await this.retry(() => this.submitter.settle(receiver, token)));
       }
     }
     return report;

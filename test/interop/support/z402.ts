@@ -9,7 +9,7 @@ import {
   type PaywallOptions,
 } from "../../../sdk/server";
 import { SqliteVoucherStore } from "../../../sdk/store";
-import { SettlementWorker } from "../../../sdk/settlement";
+import { SettlementWorker, facilitatorSubmitter } from "../../../sdk/settlement";
 import { ethersClientChain, wrapFetch, type WrapFetchOptions } from "../../../sdk/client";
 import { CHAIN_ID, NETWORK } from "./chain";
 import { BATCH_SETTLEMENT, ERC3009_COLLECTOR, USDC } from "./place";
@@ -53,7 +53,10 @@ export async function serveZ402(
     ...over,
   });
   await paywall.start();
-  const worker = new SettlementWorker({ store, chain, authorizer, intervalMs: 3_600_000 });
+  // A paywall delegating to a facilitator URL also claims through it.
+  const submit =
+    typeof over.facilitator === "string" ? facilitatorSubmitter(over.facilitator, NETWORK) : undefined;
+  const worker = new SettlementWorker({ store, chain, authorizer, intervalMs: 3_600_000, submit });
   const app = express();
   app.use(expressPaywall(paywall));
   app.get("/paid", (_req, res) => {
