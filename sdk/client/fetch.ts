@@ -47,7 +47,8 @@ const tokenOf = (offer: Offer) => ({
 
 /**
  * A fetch that pays 402s: the escrow scheme when offered (one deposit, then a voucher per request),
- * `exact` otherwise. Spend caps and the deposit cap are checked before anything is signed.
+ * `exact` otherwise. Spend caps and the deposit cap are checked before anything is signed. Its
+ * `refund(url, { amount?, init? })` asks the server behind `url` to return the channel's unspent balance.
  */
 export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
   const book = new ChannelBook(options.chainId, options.escrow, options.chain);

@@ -24,6 +24,13 @@ describe("paywall: refunds it refuses", function () {
     (await escrow.refundNonce(kit.channelId)) as bigint,
   ];
 
+  /** A zero-charge voucher, signed by the kit's session key, for another channel config. */
+  const zeroVoucher = async (kit: Kit, config: Kit["config"]) => {
+    const channelId = channelIdOf(d.chainId, d.escrow, config);
+    const signature = await signVoucher(kit.session, d.chainId, d.escrow, channelId, 0n);
+    return { channelId, maxClaimableAmount: "0", signature };
+  };
+
   it("refuses a replayed full refund with refund_no_balance and sends nothing", async () => {
     const kit = await openChannel(d, server);
     const header = b64(kit.refundBody(await kit.voucher(PRICE)));
@@ -66,12 +73,7 @@ describe("paywall: refunds it refuses", function () {
   it("refuses a refund of a channel whose receiver is not the route's", async () => {
     const kit = await openChannel(d, server);
     const config = { ...kit.config, receiver: await d.other.getAddress() };
-    const channelId = channelIdOf(d.chainId, d.escrow, config);
-    const voucher = {
-      channelId,
-      maxClaimableAmount: "0",
-      signature: await signVoucher(kit.session, d.chainId, d.escrow, channelId, 0n),
-    };
+    const voucher = await zeroVoucher(kit, config);
     expect(
       await refusal(await kit.send("/paid/a", b64(kit.refundBody(voucher, undefined, config)))),
     ).to.deep.equal({
@@ -103,12 +105,7 @@ describe("paywall: refunds it refuses", function () {
   it("refuses a refund of a channel that holds nothing with channel_not_found", async () => {
     const kit = await openChannel(d, server);
     const config = { ...kit.config, salt: "0x" + "42".repeat(32) };
-    const channelId = channelIdOf(d.chainId, d.escrow, config);
-    const voucher = {
-      channelId,
-      maxClaimableAmount: "0",
-      signature: await signVoucher(kit.session, d.chainId, d.escrow, channelId, 0n),
-    };
+    const voucher = await zeroVoucher(kit, config);
     expect(
       await refusal(await kit.send("/paid/a", b64(kit.refundBody(voucher, undefined, config)))),
     ).to.deep.equal({

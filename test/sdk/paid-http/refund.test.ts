@@ -51,7 +51,7 @@ describe("paywall: cooperative refund (payload `refund`) through the paying fetc
     const session = freshKey();
     const pay = payingFetch(d, { sessionKey: session, deposit: { amount: DEPOSIT, max: 10n ** 9n } });
     for (let i = 0; i < requests; i++) expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
-    const channelId = channelIdOf(d.chainId, d.escrow, {
+    const config = {
       payer: await d.payer.getAddress(),
       payerAuthorizer: session.address,
       receiver: d.receiver,
@@ -59,8 +59,8 @@ describe("paywall: cooperative refund (payload `refund`) through the paying fetc
       token: d.tokenAddress,
       withdrawDelay: WITHDRAW_DELAY,
       salt: ZeroHash,
-    });
-    return { pay, session, channelId };
+    };
+    return { pay, config, channelId: channelIdOf(d.chainId, d.escrow, config) };
   }
 
   const channel = async (id: string) => {
@@ -125,16 +125,7 @@ describe("paywall: cooperative refund (payload `refund`) through the paying fetc
   });
 
   it("refunds while a withdrawal is pending, and the escrow drops the withdrawal to what is left", async () => {
-    const { pay, session, channelId } = await paidChannel(relayed, 1);
-    const config = {
-      payer: await d.payer.getAddress(),
-      payerAuthorizer: session.address,
-      receiver: d.receiver,
-      receiverAuthorizer: d.authorizer.address,
-      token: d.tokenAddress,
-      withdrawDelay: WITHDRAW_DELAY,
-      salt: ZeroHash,
-    };
+    const { pay, config, channelId } = await paidChannel(relayed, 1);
     await (await escrow.connect(d.payer).getFunction("initiateWithdraw")(config, DEPOSIT - PRICE)).wait();
     const result = await pay.refund(`${relayed.url}/paid/item`);
     expect(result.amount).to.equal(DEPOSIT - PRICE);
