@@ -8,8 +8,12 @@ export class PaymentResponseError extends BaseError<"z402_payment_response_inval
   override name = "PaymentResponseError";
 }
 
+/** The reason of a corrective 402: the voucher's base is not the server's cumulative charge. */
+export const MISMATCH = "invalid_batch_settlement_evm_cumulative_amount_mismatch";
+
 const UINT = /^(0|[1-9][0-9]{0,77})$/;
-const uint = (v: unknown): bigint | undefined =>
+/** A decimal uint string's value, or undefined for anything else. */
+export const uint = (v: unknown): bigint | undefined =>
   typeof v === "string" && UINT.test(v) ? BigInt(v) : undefined;
 
 /**

@@ -1,4 +1,6 @@
+import { ZeroHash } from "ethers";
 import { channelIdOf, type ChannelConfig } from "./sign";
+import type { Offer } from "./wire";
 
 /** What the client knows of one of its channels. */
 export interface ClientChannel {
@@ -11,6 +13,27 @@ export interface ClientChannel {
   loaded: boolean;
   /** Set when a server answered inconsistently: the channel is not used again. */
   poisoned: boolean;
+}
+
+/** The channel a batch-settlement offer opens for this payer and session key (salt: default zero). */
+export function channelConfigOf(offer: Offer, payer: string, session: string, salt?: string): ChannelConfig {
+  return {
+    payer,
+    payerAuthorizer: session,
+    receiver: offer.payTo,
+    receiverAuthorizer: String(offer.extra.receiverAuthorizer),
+    token: offer.asset,
+    withdrawDelay: Number(offer.extra.withdrawDelay),
+    salt: salt ?? ZeroHash,
+  };
+}
+
+/** An offer as a payment's `accepted`: without the corrective 402's channel and voucher state. */
+export function acceptedOf(offer: Offer): Offer {
+  const accepted = { ...offer, extra: { ...offer.extra } };
+  delete accepted.extra.channelState;
+  delete accepted.extra.voucherState;
+  return accepted;
 }
 
 /** Chain reads the client needs: recovery after state loss, and chain time for authorizations. */

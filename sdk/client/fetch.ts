@@ -1,8 +1,8 @@
-import { ZeroHash } from "ethers";
-import { ChannelBook, type ClientChain } from "./channels";
+import { acceptedOf, ChannelBook, channelConfigOf, type ClientChain } from "./channels";
 import { SpendCapError, SpendCaps, type SpendCapOptions } from "./caps";
 import { encodeJson, paymentRequiredOf, type Offer } from "./wire";
-import { adoptCorrective, applyPaymentResponse, PaymentResponseError } from "./answers";
+import { adoptCorrective, applyPaymentResponse, MISMATCH, PaymentResponseError } from "./answers";
+import { refundChannel, type RefundOptions } from "./refund";
 
 export { PaymentResponseError };
 import {
@@ -36,7 +36,7 @@ export interface WrapFetchOptions {
   networkRetry?: { attempts: number; delayMs: number };
 }
 
-type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** The token and its EIP-712 domain name and version, as an offer names them. */
 const tokenOf = (offer: Offer) => ({
@@ -45,11 +45,10 @@ const tokenOf = (offer: Offer) => ({
   version: String(offer.extra.version),
 });
 
-const MISMATCH = "invalid_batch_settlement_evm_cumulative_amount_mismatch";
-
 /**
  * A fetch that pays 402s: the escrow scheme when offered (one deposit, then a voucher per request),
- * `exact` otherwise. Spend caps and the deposit cap are checked before anything is signed.
+ * `exact` otherwise. Spend caps and the deposit cap are checked before anything is signed. Its
+ * `refund(url, { amount?, init? })` asks the server behind `url` to return the channel's unspent balance.
  */
 export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
   const book = new ChannelBook(options.chainId, options.escrow, options.chain);
@@ -108,15 +107,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
 
   async function payBatch(url: string, init: RequestInit | undefined, offer: Offer, resource: unknown) {
     const { session, payer } = await addresses();
-    const config = {
-      payer,
-      payerAuthorizer: session,
-      receiver: offer.payTo,
-      receiverAuthorizer: String(offer.extra.receiverAuthorizer),
-      token: offer.asset,
-      withdrawDelay: Number(offer.extra.withdrawDelay),
-      salt: options.channelSalt ?? ZeroHash,
-    };
+    const config = channelConfigOf(offer, payer, session, options.channelSalt);
     const ch = book.get(config);
     const price = BigInt(offer.amount);
     const origin = new URL(url).origin;
@@ -126,9 +117,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
       caps.reserve(origin, price);
       const paymentId = randomBytes32().slice(2, 34);
       const token = tokenOf(offer);
-      const accepted = { ...offer, extra: { ...offer.extra } };
-      delete accepted.extra.channelState;
-      delete accepted.extra.voucherState;
+      const accepted = acceptedOf(offer);
       for (let attempt = 0; attempt < 3; attempt++) {
         const needed = ch.charged + price;
         const max = await signVoucher(options.sessionKey, options.chainId, options.escrow, ch.id, needed);
@@ -208,7 +197,12 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
       ? payBatch(url, init, offer, resource)
       : payExact(url, init, offer, resource);
 
-  return async function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const refund = (url: string, refundOptions?: RefundOptions) =>
+    refundChannel({ fetchImpl, book, options, addresses }, url, refundOptions);
+
+  return Object.assign(paidFetch, { refund });
+
+  async function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const parsed = new URL(url);
     const key = `${init?.method ?? "GET"} ${parsed.origin}${parsed.pathname}`;
@@ -232,11 +226,8 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
     if (!offer) return new Response(body, { status: 402, headers: first.headers });
     const res = await pay(url, init, offer, required.resource);
     if (res.status !== 402 && offer.scheme === "batch-settlement") {
-      const clean = { ...offer, extra: { ...offer.extra } };
-      delete clean.extra.channelState;
-      delete clean.extra.voucherState;
-      known.set(key, { offer: clean, resource: required.resource });
+      known.set(key, { offer: acceptedOf(offer), resource: required.resource });
     }
     return res;
-  };
+  }
 }

@@ -1,4 +1,5 @@
 export { wrapFetch, PaymentResponseError, type WrapFetchOptions } from "./fetch";
+export type { RefundOptions, RefundResult } from "./refund";
 export { SpendCaps, SpendCapError, type SpendCapOptions } from "./caps";
 export { ChannelBook, type ClientChain, type ClientChannel } from "./channels";
 export { ethersClientChain } from "./chain";

@@ -87,6 +87,8 @@ export const Z402_REASONS = {
   unknownChain: "z402_unknown_chain",
   /** A signer that could not produce a signature. */
   signerFailed: "z402_signer_failed",
+  /** A refund asked of a URL that offers no batch-settlement channel (no 402 with that scheme). */
+  refundNotOffered: "z402_refund_not_offered",
 } as const;
 
 export type X402Reason = (typeof X402_REASONS)[keyof typeof X402_REASONS];

@@ -30,6 +30,8 @@ export interface BatchTicket {
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const isZeroAddress = (a: string) => /^0x0{40}$/.test(a);
+type WireVoucher = { channelId: string; maxClaimableAmount: string; signature: string };
 
 /** A channel's verification context and the config JSON its record stores, both derived once per config. */
 interface PreparedChannel {
@@ -110,43 +112,21 @@ export class BatchScheme {
   async accept(accepted: Requirements, offer: Requirements, raw: unknown, price: bigint, paymentId: string) {
     const payload = parseWith(batchPayloadSchema, raw);
     const config: ChannelConfigWire = payload.channelConfig;
-    if (accepted.network !== offer.network) throw new PaymentRefusal(REASONS.bsNetworkMismatch);
-    if (!same(accepted.asset, offer.asset) || !same(config.token, offer.asset)) {
-      throw new PaymentRefusal(REASONS.bsTokenMismatch);
-    }
-    if (!same(accepted.payTo, offer.payTo) || !same(config.receiver, offer.payTo)) {
-      throw new PaymentRefusal(REASONS.bsReceiverMismatch);
-    }
-    if (!same(config.receiverAuthorizer, this.opts.receiverAuthorizer)) {
-      throw new PaymentRefusal(REASONS.bsReceiverAuthorizerMismatch);
-    }
-    if (config.withdrawDelay !== this.opts.withdrawDelay)
-      throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
-    if (/^0x0{40}$/.test(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
-    let channelId: string;
-    let configJson: string;
-    try {
-      const { ctx, configJson: json } = this.channelContext(config);
-      this.verifier.verify(ctx, payload.voucher as never);
-      channelId = ctx.channelId.toLowerCase();
-      configJson = json;
-    } catch (err) {
-      if (err instanceof BaseError) throw new PaymentRefusal(err.code);
-      throw err;
-    }
+    this.checkConfig(accepted, offer, config);
+    if (isZeroAddress(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
+    const channelId = this.verifySigned(config, payload.voucher);
+    const configJson = this.configJsonOf(config);
     const max = BigInt(payload.voucher.maxClaimableAmount);
     if (payload.type === "deposit") {
       await this.deposits.accept(config, channelId, payload.deposit, max, { payload: raw, offer });
     }
 
-    const release = await this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);
+    const release = await this.lock(channelId);
     try {
       const chain = await this.opts.mirror.channel(channelId);
       const balance = chain.balance + (this.deposits.provisional(channelId) ?? 0n);
       if (balance === 0n) throw new PaymentRefusal(REASONS.bsChannelNotFound);
-      const stored = await this.opts.store.get(channelId);
-      const record = stored ?? emptyRecord(channelId, configJson);
-      if (!stored) record.charged = record.signedMax = chain.totalClaimed;
+      const record = await this.recordOf(channelId, config, chain);
       if (record.lock && record.lockUntil > Date.now()) throw new PaymentRefusal(REASONS.bsChannelBusy);
       const replay =
         paymentId !== "" && paymentId === record.paymentId && max === record.signedMax && record.lock === "";
@@ -181,6 +161,58 @@ export class BatchScheme {
       release();
       throw err;
     }
+  }
+
+  /** Step 1: the payment's requirements are the offer's, and the channel config is this server's terms. */
+  checkConfig(accepted: Requirements, offer: Requirements, config: ChannelConfigWire): void {
+    if (accepted.network !== offer.network) throw new PaymentRefusal(REASONS.bsNetworkMismatch);
+    if (!same(accepted.asset, offer.asset) || !same(config.token, offer.asset)) {
+      throw new PaymentRefusal(REASONS.bsTokenMismatch);
+    }
+    if (!same(accepted.payTo, offer.payTo) || !same(config.receiver, offer.payTo)) {
+      throw new PaymentRefusal(REASONS.bsReceiverMismatch);
+    }
+    if (!same(config.receiverAuthorizer, this.opts.receiverAuthorizer)) {
+      throw new PaymentRefusal(REASONS.bsReceiverAuthorizerMismatch);
+    }
+    if (config.withdrawDelay !== this.opts.withdrawDelay)
+      throw new PaymentRefusal(REASONS.bsWithdrawDelayMismatch);
+  }
+
+  /** Step 4: the voucher is for the config's channel and signed by its payerAuthorizer; returns the channel id. */
+  verifySigned(config: ChannelConfigWire, voucher: WireVoucher): string {
+    try {
+      const { ctx } = this.channelContext(config);
+      this.verifier.verify(ctx, voucher as never);
+      return ctx.channelId.toLowerCase();
+    } catch (err) {
+      if (err instanceof BaseError) throw new PaymentRefusal(err.code);
+      throw err;
+    }
+  }
+
+  /** The channel's id, without checking any voucher. */
+  channelIdOf(config: ChannelConfigWire): string {
+    return this.channelContext(config).ctx.channelId.toLowerCase();
+  }
+
+  /** The config JSON a channel's record stores, in a fixed field order. */
+  configJsonOf(config: ChannelConfigWire): string {
+    return this.channelContext(config).configJson;
+  }
+
+  /** The stored record of a channel, or a fresh one whose baseline is the chain's `totalClaimed`. */
+  async recordOf(channelId: string, config: ChannelConfigWire, chain: ChainChannel): Promise<ChannelRecord> {
+    const stored = await this.opts.store.get(channelId);
+    if (stored) return stored;
+    const record = emptyRecord(channelId, this.configJsonOf(config));
+    record.charged = record.signedMax = chain.totalClaimed;
+    return record;
+  }
+
+  /** Step 5's in-process serialization: resolves with the channel's release function. */
+  lock(channelId: string): Promise<() => void> {
+    return this.locks.acquire(channelId, this.opts.channelWaitMs ?? 2000);
   }
 
   private checkVoucher(

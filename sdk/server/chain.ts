@@ -48,18 +48,43 @@ export interface EscrowChain {
   ): Promise<string>;
   claimWithSignature(claims: ClaimRow[], authorizerSignature: string): Promise<string>;
   settle(receiver: string, token: string): Promise<string>;
+  /**
+   * Claims `claims` (if any), then refunds up to `amount` to the payer, in one transaction. With `authorization`
+   * (the receiverAuthorizer's signatures) through `claimWithSignature`/`refundWithSignature`, which anyone may
+   * relay; without it through `claim`/`refund`, which the signer may call only as the receiver or receiverAuthorizer.
+   */
+  refund(
+    config: ChannelConfigWire,
+    amount: bigint,
+    claims: ClaimRow[],
+    authorization?: RefundAuthorization,
+  ): Promise<string>;
+  /** ERC-1271 `isValidSignature(digest, signature)` of a contract account (false for an account without code). */
+  isValidSignature(account: string, digest: string, signature: string): Promise<boolean>;
+}
+
+/** The receiverAuthorizer's signatures for a relayed refund: `Refund` at `nonce`, and the claims' `ClaimBatch`. */
+export interface RefundAuthorization {
+  nonce: bigint;
+  refundSignature: string;
+  claimSignature: string;
 }
 
 const CONFIG = "(address,address,address,address,address,uint40,bytes32)";
 export const ESCROW_ABI = [
   `function deposit(${CONFIG} config, uint128 amount, address collector, bytes collectorData)`,
   `function claimWithSignature(((${CONFIG},uint128),bytes,uint128)[] claims, bytes authorizerSignature)`,
+  `function claim(((${CONFIG},uint128),bytes,uint128)[] claims)`,
+  `function refund(${CONFIG} config, uint128 amount)`,
+  `function refundWithSignature(${CONFIG} config, uint128 amount, uint256 nonce, bytes receiverAuthorizerSignature)`,
   "function settle(address receiver, address token)",
   "function channels(bytes32) view returns (uint128 balance, uint128 totalClaimed)",
   "function pendingWithdrawals(bytes32) view returns (uint128 amount, uint40 initiatedAt)",
   "function refundNonce(bytes32) view returns (uint256)",
   "function multicall(bytes[] data) returns (bytes[] results)",
 ];
+const ERC1271_ABI = ["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"];
+const ERC1271_MAGIC = "0x1626ba7e";
 const TOKEN_ABI = [
   "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,bytes signature)",
 ];
@@ -77,6 +102,14 @@ const CHANNEL_EVENTS = [
 
 function configTuple(c: ChannelConfigWire) {
   return [c.payer, c.payerAuthorizer, c.receiver, c.receiverAuthorizer, c.token, c.withdrawDelay, c.salt];
+}
+
+function claimTuples(claims: ClaimRow[]) {
+  return claims.map((c) => [
+    [configTuple(c.voucher.channel), c.voucher.maxClaimableAmount],
+    c.signature,
+    c.totalClaimed,
+  ]);
 }
 
 /** The ethers v6 implementation: `signer` pays gas for deposits, exact settlements, claims and settles. */
@@ -151,12 +184,45 @@ export class EthersEscrowChain implements EscrowChain {
   }
 
   claimWithSignature(claims: ClaimRow[], authorizerSignature: string): Promise<string> {
-    const rows = claims.map((c) => [
-      [configTuple(c.voucher.channel), c.voucher.maxClaimableAmount],
-      c.signature,
-      c.totalClaimed,
-    ]);
-    return this.mined(this.escrowContract.claimWithSignature(rows, authorizerSignature));
+    return this.mined(this.escrowContract.claimWithSignature(claimTuples(claims), authorizerSignature));
+  }
+
+  refund(
+    config: ChannelConfigWire,
+    amount: bigint,
+    claims: ClaimRow[],
+    authorization?: RefundAuthorization,
+  ): Promise<string> {
+    const iface = this.escrowContract.interface;
+    const calls = authorization
+      ? [
+          iface.encodeFunctionData("claimWithSignature", [claimTuples(claims), authorization.claimSignature]),
+          iface.encodeFunctionData("refundWithSignature", [
+            configTuple(config),
+            amount,
+            authorization.nonce,
+            authorization.refundSignature,
+          ]),
+        ]
+      : [
+          iface.encodeFunctionData("claim", [claimTuples(claims)]),
+          iface.encodeFunctionData("refund", [configTuple(config), amount]),
+        ];
+    // Nothing outstanding: the refund alone, without the multicall wrapper.
+    if (claims.length === 0) {
+      return this.mined(this.signer.sendTransaction({ to: this.escrow, data: calls[1] }));
+    }
+    return this.mined(this.escrowContract.multicall(calls));
+  }
+
+  async isValidSignature(account: string, digest: string, signature: string): Promise<boolean> {
+    if ((await this.provider.getCode(account)) === "0x") return false;
+    try {
+      const wallet = new Contract(account, ERC1271_ABI, this.provider);
+      return (await wallet.isValidSignature(digest, signature)) === ERC1271_MAGIC;
+    } catch {
+      return false;
+    }
   }
 
   settle(receiver: string, token: string): Promise<string> {

@@ -90,6 +90,14 @@ export const batchPayloadSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** A cooperative refund: a zero-charge voucher (`maxClaimableAmount` == charged so far) and an optional amount. */
+export const refundPayloadSchema = z.strictObject({
+  type: z.literal("refund"),
+  channelConfig: channelConfigSchema,
+  voucher: voucherSchema,
+  amount: uint128.optional(),
+});
+
 export const exactPayloadSchema = z.strictObject({
   signature,
   authorization: z.strictObject({

@@ -1,3 +1,4 @@
+import type { TypedDataSigner } from "../signing/signer";
 import type { VoucherStore } from "../store/types";
 import type { EscrowChain } from "./chain";
 import type { FacilitatorOption } from "./delegate";
@@ -40,6 +41,12 @@ export interface PaywallOptions {
   token: { address: string; name: string; version: string };
   payTo: string;
   receiverAuthorizer: string;
+  /**
+   * The receiverAuthorizer's key: signs cooperative refunds (`Refund`) and the claim that precedes them
+   * (`ClaimBatch`), so any `chain` signer can relay them. Without it `chain`'s signer must be the receiver or the
+   * receiverAuthorizer, and calls `claim`/`refund` itself.
+   */
+  authorizer?: TypedDataSigner;
   withdrawDelay: number;
   /**
    * Delegate settlement to an x402 facilitator (URL, URL with headers, or client object): `exact` payments and

@@ -3,6 +3,7 @@ import { decodePaymentHeader, paymentIdentifier, requirementsSchema, parseWith }
 import { ExactScheme, type ExactTicket } from "./exact";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 import { PaymentRefusal, REASONS } from "./reasons";
+import { isRefundPayload, RefundHandler } from "./refund";
 import {
   badRequest,
   matchRoute,
@@ -31,10 +32,12 @@ const V1_NETWORKS: Record<string, string> = { "base-sepolia": "eip155:84532", ba
 export class Paywall {
   private readonly batch: BatchScheme;
   private readonly exact: ExactScheme;
+  private readonly refunds: RefundHandler;
 
   constructor(readonly options: PaywallOptions) {
     this.batch = new BatchScheme(options);
     this.exact = new ExactScheme(options);
+    this.refunds = new RefundHandler(options, this.batch);
   }
 
   /** Frees this instance's stale reservations (after a restart). Call once before serving. */
@@ -79,6 +82,9 @@ export class Paywall {
       if (!offer) throw new PaymentRefusal(REASONS.unsupportedScheme);
       if (accepted.network !== offer.network) throw new PaymentRefusal(REASONS.invalidNetwork);
       const paymentId = paymentIdentifier(payment);
+      if (offer.scheme === "batch-settlement" && isRefundPayload(payment.payload)) {
+        return { type: "respond", answer: await this.refunds.refund(accepted, offer, payment.payload, v1) };
+      }
       const ticket =
         offer.scheme === "exact"
           ? await this.exact.accept(accepted, offer, payment.payload, price, v1)

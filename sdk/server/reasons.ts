@@ -48,6 +48,9 @@ export const REASONS = {
   bsDepositBelowMinDeposit: "invalid_batch_settlement_evm_deposit_below_min_deposit",
   bsDepositTransactionFailed: "invalid_batch_settlement_evm_deposit_transaction_failed",
   bsDepositRiskLimit: "z402_deposit_risk_limit",
+  bsRefundNoBalance: "invalid_batch_settlement_evm_refund_no_balance",
+  bsRefundAmountInvalid: "invalid_batch_settlement_evm_refund_amount_invalid",
+  bsRefundTransactionFailed: "invalid_batch_settlement_evm_refund_transaction_failed",
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];

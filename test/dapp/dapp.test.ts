@@ -167,6 +167,25 @@ describe("dApp in Chromium", function () {
     expect(await text("usdc-balance")).to.equal(usdc(BUYER_FUNDS - balance));
   });
 
+  it("pays again after the withdrawal, then refunds what it has not spent with the Refund button", async function () {
+    // The seller takes no voucher while it believes a withdrawal is pending: let it see the finalization first.
+    await seller.sync();
+    await page.fill('input[name="count"]', "5");
+    await page.click('[data-testid="pay"]');
+    await waitForText("message", "5 paid requests done.");
+    const channelId = await text("channel-id");
+    const [deposited] = (await escrow.channels(channelId)) as [bigint, bigint];
+    await page.click('[data-testid="refund"]');
+    await waitForText("message", `Refunded ${usdc(deposited - PRICE * 25n)} USDC.`);
+    // The seller claimed the 25 charges in the refund's transaction; the payer holds everything else.
+    const [balance, totalClaimed] = (await escrow.channels(channelId)) as [bigint, bigint];
+    expect([balance, totalClaimed]).to.deep.equal([PRICE * 25n, PRICE * 25n]);
+    expect(await world.token.balanceOf(world.buyerOwner.address)).to.equal(BUYER_FUNDS - PRICE * 25n);
+    expect(await text("channel-balance")).to.equal(usdc(balance));
+    expect(await text("channel-claimed")).to.equal(usdc(totalClaimed));
+    expect(await text("usdc-balance")).to.equal(usdc(BUYER_FUNDS - PRICE * 25n));
+  });
+
   /** Opens the page in a fresh tab with config.json replaced, and returns the sentence it shows. */
   async function messageWith(
     config: Record<string, unknown>,

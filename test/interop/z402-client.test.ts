@@ -111,4 +111,25 @@ describe("the z402 paying fetch against stock @x402/express servers", function (
       await server.close();
     }
   });
+
+  it("asks a stock batch-settlement server for a refund: the server claims the 2 charges and returns the rest", async function () {
+    const receiver = await world.payee();
+    const server = await serveStockBatchExpress(
+      facilitators.z402.url,
+      receiver,
+      ethers.Wallet.createRandom().privateKey,
+      "500",
+    );
+    try {
+      const payer = await world.payer();
+      const pay = z402Fetch(world, payer);
+      for (let i = 0; i < 2; i++) expect((await pay(`${server.url}/paid`)).status).to.equal(200);
+      const before = (await world.usdc.token.balanceOf(payer.address)) as bigint;
+      const result = await pay.refund(`${server.url}/paid`);
+      expect(result.amount).to.equal(10_000n - 1000n);
+      expect(await world.usdc.token.balanceOf(payer.address)).to.equal(before + result.amount);
+    } finally {
+      await server.close();
+    }
+  });
 });

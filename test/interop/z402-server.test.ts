@@ -3,6 +3,7 @@ import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/client";
 import { ethers } from "ethers";
 import { NETWORK, V1_NETWORK } from "./support/chain";
+import { BATCH_SETTLEMENT } from "./support/place";
 import { placeEscrow, stockBatchFetch } from "./support/batch";
 import { stockClientSigner, stockFetch } from "./support/stock";
 import { serveZ402, type Z402Server } from "./support/z402";
@@ -90,5 +91,35 @@ describe("stock x402 clients against the z402 paywall", function () {
     }
     await server.claimAndSettle();
     expect(await world.usdc.token.balanceOf(receiver)).to.equal(3000n);
+  });
+
+  it("is asked for a refund by the stock client's refund(): claims the 3 charges, returns the rest, answers in the stock shape", async function () {
+    const payer = await world.payer();
+    const { fetch: pay, scheme } = stockBatchFetch(world.chain, payer, {
+      payerAuthorizer: ethers.Wallet.createRandom() as never,
+    });
+    for (let i = 0; i < 3; i++) expect((await pay(`${server.url}/paid`)).status).to.equal(200);
+    const before = (await world.usdc.token.balanceOf(payer.address)) as bigint;
+    const receipt = await scheme.refund(`${server.url}/paid`);
+    const refunded = BigInt(receipt.amount!);
+    expect([receipt.success, refunded > 0n]).to.deep.equal([true, true]);
+    expect(await world.usdc.token.balanceOf(payer.address)).to.equal(before + refunded);
+    const channelId = (receipt.extra as { channelState: { channelId: string } }).channelState.channelId;
+    const escrow = new ethers.Contract(
+      BATCH_SETTLEMENT,
+      ["function channels(bytes32) view returns (uint128 balance, uint128 totalClaimed)"],
+      world.chain.ethersProvider,
+    );
+    expect(await escrow.channels(channelId)).to.deep.equal([3000n, 3000n]);
+  });
+
+  it("refunds part of a stock client's channel when its refund() names an amount", async function () {
+    const payer = await world.payer();
+    const { fetch: pay, scheme } = stockBatchFetch(world.chain, payer, {
+      payerAuthorizer: ethers.Wallet.createRandom() as never,
+    });
+    expect((await pay(`${server.url}/paid`)).status).to.equal(200);
+    const receipt = await scheme.refund(`${server.url}/paid`, { amount: "1000" });
+    expect([receipt.success, receipt.amount]).to.deep.equal([true, "1000"]);
   });
 });

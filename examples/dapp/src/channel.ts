@@ -9,7 +9,7 @@ import {
   decodePaymentRequiredHeader,
   decodePaymentResponseHeader,
 } from "z402";
-import { ethersClientChain, wrapFetch } from "z402/client";
+import { ethersClientChain, wrapFetch, type RefundResult } from "z402/client";
 import type { DappConfig } from "./config";
 
 const ESCROW_ABI = [
@@ -154,6 +154,19 @@ export class SellerChannel {
   async finishWithdrawal(): Promise<void> {
     const tx = await this.escrow.finalizeWithdraw(await this.channelConfig());
     await tx.wait();
+    // The paying fetch's idea of the balance predates the withdrawal: the next one starts from the chain's.
+    this.paidFetch = undefined;
+  }
+
+  /**
+   * The cooperative refund: the seller claims what this page was charged and returns the rest of the channel at
+   * once (no withdrawal delay). The request goes to the paid route itself, which then does not run.
+   */
+  async refund(): Promise<RefundResult> {
+    const paidFetch = await this.payingFetch();
+    return paidFetch.refund(this.sellerUrl(), {
+      init: { method: "POST", headers: { "content-type": "application/json" }, body: "{}" },
+    });
   }
 
   private async channelConfig() {

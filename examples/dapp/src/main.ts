@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     el<HTMLButtonElement>("withdraw").disabled =
       view.balance <= channel.vouchers.spent || view.withdrawal.initiatedAt !== 0n;
     el<HTMLButtonElement>("finalize").disabled = view.withdrawal.initiatedAt === 0n;
+    const owed = view.totalClaimed > channel.vouchers.spent ? view.totalClaimed : channel.vouchers.spent;
+    el<HTMLButtonElement>("refund").disabled = view.balance <= owed;
   };
 
   /** Runs one user action: busy state, a clear sentence on failure, fresh numbers after. */
@@ -108,6 +110,21 @@ async function main(): Promise<void> {
   el("finalize").addEventListener(
     "click",
     action(el("finalize"), () => channel.finishWithdrawal()),
+  );
+  el("refund").addEventListener(
+    "click",
+    action(el("refund"), async () => {
+      const refund = await channel.refund();
+      show(
+        "last-response",
+        JSON.stringify(
+          { ...refund, amount: refund.amount.toString(), balance: refund.balance.toString() },
+          null,
+          2,
+        ),
+      );
+      message(`Refunded ${usdc(refund.amount)} USDC.`);
+    }),
   );
 
   await Promise.all([refreshBalance(), refreshAgents(), refreshChannel()]);

@@ -28,6 +28,8 @@ export interface BrowserSellerOptions {
 export interface BrowserSeller {
   /** The paid endpoint (POST {text}). */
   url: string;
+  /** One poll of the seller's chain mirror now (it polls every 250 ms on its own). */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startBrowserSeller(o: BrowserSellerOptions): Promise<Brows
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/echo`,
+    sync: () => mirror.pollOnce(),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

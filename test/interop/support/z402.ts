@@ -47,6 +47,7 @@ export async function serveZ402(
     token: { address: USDC, name: "USDC", version: "2" },
     payTo: receiver,
     receiverAuthorizer: authorizer.address,
+    authorizer,
     withdrawDelay: WITHDRAW_DELAY,
     depositCollector: ERC3009_COLLECTOR,
     routes: [{ path: "/paid", price, description: "interop route" }],

@@ -15,6 +15,8 @@ export interface Kit {
   ): Promise<{ channelId: string; maxClaimableAmount: string; signature: string }>;
   /** A v2 payment body around a `voucher` payload. */
   body(voucher: unknown, over?: Record<string, unknown>): Record<string, unknown>;
+  /** A v2 payment body around a `refund` payload (optional `amount`, channel config overrides). */
+  refundBody(voucher: unknown, amount?: bigint, config?: Partial<ChannelConfig>): Record<string, unknown>;
   send(path: string, header: string, headerName?: string, method?: string): Promise<Response>;
 }
 
@@ -56,6 +58,16 @@ export async function openChannel(d: Deployment, server: TestServer, deposit = 1
         ...over,
       };
     },
+    refundBody: (voucher, amount, over = {}) => ({
+      x402Version: 2,
+      accepted,
+      payload: {
+        type: "refund",
+        channelConfig: { ...config, ...over },
+        voucher,
+        ...(amount !== undefined ? { amount: amount.toString() } : {}),
+      },
+    }),
     send: (path, header, headerName = "payment-signature", method = "GET") =>
       fetch(server.url + path, { method, headers: { [headerName]: header } }),
   };
