@@ -112,10 +112,14 @@ function claimTuples(claims: ClaimRow[]) {
   ]);
 }
 
+type SentTransaction = { hash: string; wait(confirmations?: number): Promise<unknown> };
+
 /** The ethers v6 implementation: `signer` pays gas for deposits, exact settlements, claims and settles. */
 export class EthersEscrowChain implements EscrowChain {
   private readonly escrowContract: Contract;
   private readonly provider: Provider;
+  private sendQueue: Promise<unknown> = Promise.resolve();
+  private lastNonce = -1;
   /** Waits for each submitted transaction to be mined before resolving. */
   constructor(
     readonly chainId: bigint,
@@ -162,14 +166,36 @@ export class EthersEscrowChain implements EscrowChain {
     return { toBlock: block, timestamp, channelIds: [...ids] };
   }
 
-  private async mined(tx: Promise<{ hash: string; wait(n?: number): Promise<unknown> }>): Promise<string> {
-    const sent = await tx;
-    await sent.wait(this.confirmations);
-    return sent.hash;
+  /**
+   * Sends one transaction at a time, then waits for it outside the queue. The nonce is the larger of the pending
+   * count and one past the last nonce sent here: two sends at once would read the same count, and ethers caches
+   * that count for a moment, so even back-to-back sends could reuse a nonce. One taken by another sender of the
+   * same account is retried once with a fresh count.
+   */
+  private mined(build: (overrides: { nonce: number }) => Promise<SentTransaction>): Promise<string> {
+    const nextNonce = async (floor: number) => Math.max(await this.signer.getNonce("pending"), floor);
+    const turn = this.sendQueue.then(async () => {
+      let nonce = await nextNonce(this.lastNonce + 1);
+      let sent: SentTransaction;
+      try {
+        sent = await build({ nonce });
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== "NONCE_EXPIRED") throw err;
+        nonce = await nextNonce(nonce + 1);
+        sent = await build({ nonce });
+      }
+      this.lastNonce = nonce;
+      return sent;
+    });
+    this.sendQueue = turn.catch(() => undefined);
+    return turn.then(async (sent) => {
+      await sent.wait(this.confirmations);
+      return sent.hash;
+    });
   }
 
   deposit(config: ChannelConfigWire, amount: bigint, collector: string, data: string): Promise<string> {
-    return this.mined(this.escrowContract.deposit(configTuple(config), amount, collector, data));
+    return this.mined((o) => this.escrowContract.deposit(configTuple(config), amount, collector, data, o));
   }
 
   transferWithAuthorization(
@@ -178,13 +204,15 @@ export class EthersEscrowChain implements EscrowChain {
     signature: string,
   ): Promise<string> {
     const t = new Contract(token, TOKEN_ABI, this.signer as ContractRunner);
-    return this.mined(
-      t.transferWithAuthorization(a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce, signature),
+    return this.mined((o) =>
+      t.transferWithAuthorization(a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce, signature, o),
     );
   }
 
   claimWithSignature(claims: ClaimRow[], authorizerSignature: string): Promise<string> {
-    return this.mined(this.escrowContract.claimWithSignature(claimTuples(claims), authorizerSignature));
+    return this.mined((o) =>
+      this.escrowContract.claimWithSignature(claimTuples(claims), authorizerSignature, o),
+    );
   }
 
   refund(
@@ -210,9 +238,9 @@ export class EthersEscrowChain implements EscrowChain {
         ];
     // Nothing outstanding: the refund alone, without the multicall wrapper.
     if (claims.length === 0) {
-      return this.mined(this.signer.sendTransaction({ to: this.escrow, data: calls[1] }));
+      return this.mined((o) => this.signer.sendTransaction({ to: this.escrow, data: calls[1], ...o }));
     }
-    return this.mined(this.escrowContract.multicall(calls));
+    return this.mined((o) => this.escrowContract.multicall(calls, o));
   }
 
   async isValidSignature(account: string, digest: string, signature: string): Promise<boolean> {
@@ -226,6 +254,6 @@ export class EthersEscrowChain implements EscrowChain {
   }
 
   settle(receiver: string, token: string): Promise<string> {
-    return this.mined(this.escrowContract.settle(receiver, token));
+    return this.mined((o) => this.escrowContract.settle(receiver, token, o));
   }
 }

@@ -33,8 +33,10 @@ export async function startFacilitator(d: Deployment): Promise<CountingFacilitat
   });
   const signer = await provider.getSigner(await (await ethers.getSigners())[6].getAddress());
   const networks = [`eip155:${d.chainId}`];
+  // The chain's clock, not the wall's: other suites in the same process move the chain's time forward.
+  let chainNow = 0n;
   const facilitator = createFacilitator([
-    new ExactEip3009Scheme({ signer, networks }),
+    new ExactEip3009Scheme({ signer, networks, now: () => chainNow }),
     new BatchSettlementScheme({ signer, networks, escrow: d.escrow, collector: d.collector }),
   ]);
   const handle = createFacilitatorHandler(facilitator);
@@ -43,7 +45,10 @@ export async function startFacilitator(d: Deployment): Promise<CountingFacilitat
   const served = await serve((req, res) => {
     calls.push(req.url ?? "");
     if (req.headers.authorization) authorizations.push(req.headers.authorization);
-    void handle(req, res);
+    void provider.getBlock("latest").then((block) => {
+      chainNow = BigInt(block!.timestamp);
+      return handle(req, res);
+    });
   });
   return { ...served, address: signer.address, calls, authorizations };
 }
