@@ -65,9 +65,12 @@ export async function startWorld(hre: HardhatRuntimeEnvironment, buyerFunds: big
     const mock = await ethers.deployContract("MockEIP3009Token");
     contracts.usdc = await mock.getAddress();
     const deployment = deploymentFrom(chain.chainId, "(in memory)", contracts);
+    // No read cache: on a local chain a block can follow the last read within ethers' default 250 ms, and the
+    // seller's mirror must see it when asked to sync.
     const provider = new JsonRpcProvider(chain.url, Network.from(chain.chainId), {
       staticNetwork: true,
       pollingInterval: 50,
+      cacheTimeout: -1,
     });
     const [deployer, sellerOwner, buyerOwner] = devAccounts(3).map((w) => w.connect(provider));
     const token = new Contract(contracts.usdc, TOKEN_ABI, deployer);

@@ -3,6 +3,7 @@ import { SpendCapError, SpendCaps, type SpendCapOptions } from "./caps";
 import { encodeJson, paymentRequiredOf, type Offer } from "./wire";
 import { adoptCorrective, applyPaymentResponse, MISMATCH, PaymentResponseError } from "./answers";
 import { refundChannel, type RefundOptions } from "./refund";
+import { X402_REASONS } from "../errors/reasons";
 
 export { PaymentResponseError };
 import {
@@ -118,6 +119,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
       const paymentId = randomBytes32().slice(2, 34);
       const token = tokenOf(offer);
       const accepted = acceptedOf(offer);
+      let reread = false;
       for (let attempt = 0; attempt < 3; attempt++) {
         const needed = ch.charged + price;
         const max = await signVoucher(options.sessionKey, options.chainId, options.escrow, ch.id, needed);
@@ -169,6 +171,14 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
           // The price changed (a request-dependent price): let the caller start over from this 402.
           caps.refund(origin, price);
           return res;
+        }
+        if (again?.error === X402_REASONS.bsCumulativeExceedsBalance && !reread) {
+          reread = true;
+          // The channel holds less than we thought (a withdrawal or refund made elsewhere): reread it and top up.
+          const believed = ch.balance;
+          ch.loaded = false;
+          await book.ensureLoaded(ch);
+          if (ch.balance < believed) continue;
         }
         if (
           again?.error !== MISMATCH ||

@@ -177,6 +177,7 @@ describe("dApp in Chromium", function () {
     const [deposited] = (await escrow.channels(channelId)) as [bigint, bigint];
     await page.click('[data-testid="refund"]');
     await waitForText("message", `Refunded ${usdc(deposited - PRICE * 25n)} USDC.`);
+    await page.waitForSelector("body:not([data-busy])", { timeout: 60_000 });
     // The seller claimed the 25 charges in the refund's transaction; the payer holds everything else.
     const [balance, totalClaimed] = (await escrow.channels(channelId)) as [bigint, bigint];
     expect([balance, totalClaimed]).to.deep.equal([PRICE * 25n, PRICE * 25n]);

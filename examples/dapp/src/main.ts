@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   const action = (button: HTMLButtonElement, run: () => Promise<void>) => async (event?: Event) => {
     event?.preventDefault();
     button.disabled = true;
+    // Set until the numbers below are fresh, so a reader (or a test) knows when the page has settled.
+    document.body.dataset.busy = "true";
     message("");
     try {
       await run();
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
       await Promise.all([refreshBalance(), refreshAgents(), refreshChannel()]).catch((err) =>
         message(explain(err), "error"),
       );
+      delete document.body.dataset.busy;
     }
   };
 

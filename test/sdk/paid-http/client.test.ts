@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import {
+  channelConfigFor,
   deploy,
   freshKey,
   payingFetch,
@@ -9,7 +11,7 @@ import {
   type TestServer,
 } from "./support/fixture";
 import { SettlementWorker } from "../../../sdk/settlement";
-import { SpendCapError, SpendCaps, PaymentResponseError } from "../../../sdk/client";
+import { channelIdOf, SpendCapError, SpendCaps, PaymentResponseError } from "../../../sdk/client";
 import { decodeJson, encodeJson } from "../../../sdk/client/wire";
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -176,6 +178,29 @@ describe("wrapFetch", function () {
       };
       await payingFetch(d, { sessionKey }, spy)(server.url + "/paid/a");
       expect(sent).to.deep.equal([(4n * PRICE).toString()]);
+    });
+
+    it("rereads the channel and tops it up when its balance fell elsewhere (a refund or withdrawal)", async () => {
+      const sessionKey = freshKey();
+      const types: string[] = [];
+      const spy: FetchLike = async (input, init) => {
+        const h = new Headers(init?.headers).get("payment-signature");
+        if (h) types.push((decodeJson(h) as { payload: { type: string } }).payload.type);
+        return fetch(input, init);
+      };
+      const pay = payingFetch(d, { sessionKey }, spy);
+      for (let i = 0; i < 2; i++) await pay(server.url + "/paid/a");
+      // The receiver returns everything not charged, outside the paying fetch; the server sees it.
+      const escrow = await ethers.getContractAt("Z402Escrow", d.escrow);
+      const config = channelConfigFor(d, await d.payer.getAddress(), sessionKey.address);
+      const [balance] = (await escrow.channels(channelIdOf(d.chainId, d.escrow, config))) as [bigint];
+      await (
+        await escrow.connect(await ethers.getSigner(d.receiver)).refund(config, balance - 2n * PRICE)
+      ).wait();
+      await server.mirror.pollOnce();
+      types.length = 0;
+      const res = await pay(server.url + "/paid/a");
+      expect([res.status, types]).to.deep.equal([200, ["voucher", "deposit"]]);
     });
   });
 });

@@ -1,17 +1,16 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { ZeroHash } from "ethers";
 import { EthersEscrowChain } from "../../../sdk/server";
 import { channelIdOf, type PaymentResponseError } from "../../../sdk/client";
 import { decodeJson, encodeJson } from "../../../sdk/client/wire";
 import type { PaymentError } from "../../../sdk/errors";
 import {
+  channelConfigFor,
   deploy,
   freshKey,
   payingFetch,
   PRICE,
   startServer,
-  WITHDRAW_DELAY,
   type Deployment,
   type TestServer,
 } from "./support/fixture";
@@ -51,15 +50,7 @@ describe("paywall: cooperative refund (payload `refund`) through the paying fetc
     const session = freshKey();
     const pay = payingFetch(d, { sessionKey: session, deposit: { amount: DEPOSIT, max: 10n ** 9n } });
     for (let i = 0; i < requests; i++) expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
-    const config = {
-      payer: await d.payer.getAddress(),
-      payerAuthorizer: session.address,
-      receiver: d.receiver,
-      receiverAuthorizer: d.authorizer.address,
-      token: d.tokenAddress,
-      withdrawDelay: WITHDRAW_DELAY,
-      salt: ZeroHash,
-    };
+    const config = channelConfigFor(d, await d.payer.getAddress(), session.address);
     return { pay, config, channelId: channelIdOf(d.chainId, d.escrow, config) };
   }
 

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroHash } from "ethers";
 import { SettlementWorker } from "../../../sdk/settlement";
 import type { EscrowChain } from "../../../sdk/server";
 import { SqliteVoucherStore } from "../../../sdk/store";
 import {
+  channelConfigFor,
   freshKey,
   deploy,
   payingFetch,
@@ -15,18 +15,6 @@ import {
   type Deployment,
   type TestServer,
 } from "./support/fixture";
-
-function configOf(d: Deployment, payer: string, session: string) {
-  return {
-    payer,
-    payerAuthorizer: session,
-    receiver: d.receiver,
-    receiverAuthorizer: d.authorizer.address,
-    token: d.tokenAddress,
-    withdrawDelay: WITHDRAW_DELAY,
-    salt: ZeroHash,
-  };
-}
 
 /** Counts the claim transactions a chain sends; optionally fails the first `failFirst` of them. */
 function countingChain(chain: EscrowChain, failFirst = 0) {
@@ -101,7 +89,7 @@ describe("settlement worker", function () {
     for (let i = 0; i < 5; i++) await pay(server.url + "/paid/a");
     await new SettlementWorker({ store: server.store, chain: server.chain, authorizer: d.authorizer }).run();
     const escrow = await ethers.getContractAt("Z402Escrow", d.escrow);
-    const config = configOf(d, payerAddress, session.address);
+    const config = channelConfigFor(d, payerAddress, session.address);
     const receiverSigner = await ethers.getSigner(d.receiver);
     await escrow.connect(receiverSigner).refund(config, 40_000n);
     await escrow.connect(d.payer).initiateWithdraw(config, 100_000n - 5n * PRICE - 40_000n);
@@ -122,7 +110,7 @@ describe("settlement worker", function () {
       settle: false,
     });
     const escrow = await ethers.getContractAt("Z402Escrow", d.escrow);
-    const config = configOf(d, await d.payer.getAddress(), session.address);
+    const config = channelConfigFor(d, await d.payer.getAddress(), session.address);
     const id = await escrow.getChannelId(config);
     await escrow.connect(d.payer).initiateWithdraw(config, 1_000n);
     await server.mirror.pollOnce();

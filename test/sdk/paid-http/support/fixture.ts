@@ -44,6 +44,19 @@ async function deployToken() {
 let deployment: Deployment | undefined;
 
 /** Token, escrow and collector, deployed once per test run; tests use fresh channels, so they do not interfere. */
+/** The channel config the test server accepts for `payer` paying through the session key `payerAuthorizer`. */
+export function channelConfigFor(d: Deployment, payer: string, payerAuthorizer: string) {
+  return {
+    payer,
+    payerAuthorizer,
+    receiver: d.receiver,
+    receiverAuthorizer: d.authorizer.address,
+    token: d.tokenAddress,
+    withdrawDelay: WITHDRAW_DELAY,
+    salt: ZeroHash,
+  };
+}
+
 export async function deploy(): Promise<Deployment> {
   if (deployment) return deployment;
   const [, relayer, payer, other, receiver] = await ethers.getSigners();

@@ -1,7 +1,7 @@
-import { ZeroHash, type Wallet } from "ethers";
+import type { Wallet } from "ethers";
 import { channelIdOf, signVoucher, type ChannelConfig } from "../../../../sdk/client";
 import { encodeJson, decodeJson } from "../../../../sdk/client/wire";
-import { freshKey, payingFetch, PRICE, WITHDRAW_DELAY, type Deployment, type TestServer } from "./fixture";
+import { channelConfigFor, freshKey, payingFetch, PRICE, type Deployment, type TestServer } from "./fixture";
 
 export interface Kit {
   session: Wallet;
@@ -29,15 +29,7 @@ export async function openChannel(d: Deployment, server: TestServer, deposit = 1
   const required = decodeJson((await fetch(server.url + "/paid/a")).headers.get("payment-required")!) as {
     accepts: Record<string, unknown>[];
   };
-  const config = {
-    payer: await d.payer.getAddress(),
-    payerAuthorizer: session.address,
-    receiver: d.receiver,
-    receiverAuthorizer: d.authorizer.address,
-    token: d.tokenAddress,
-    withdrawDelay: WITHDRAW_DELAY,
-    salt: ZeroHash,
-  };
+  const config = channelConfigFor(d, await d.payer.getAddress(), session.address);
   const channelId = channelIdOf(d.chainId, d.escrow, config);
   const accepted = required.accepts[0];
   return {
