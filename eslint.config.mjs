@@ -11,6 +11,8 @@ export default tseslint.config(
       "dist/",
       "ignition/deployments/",
       "examples/**/dist/",
+      "test-output/",
+      "bench/.tmp/",
     ],
   },
   ...tseslint.configs.recommended,
