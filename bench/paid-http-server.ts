@@ -6,40 +6,17 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { JsonRpcProvider } from "ethers";
 import { Hono } from "hono";
 import { createAdaptorServer } from "@hono/node-server";
-import { ChainMirror, EthersEscrowChain, Paywall, honoPaywall } from "../sdk/server";
-import { SqliteVoucherStore } from "../sdk/store";
+import { honoPaywall } from "../sdk/server";
+import { paywallFromEnv } from "../test/sdk/paid-http/support/env-paywall";
 
 async function main(): Promise<void> {
-  const env = process.env;
-  const chainId = BigInt(env.Z402_CHAIN_ID!);
-  const provider = new JsonRpcProvider(env.Z402_RPC, Number(chainId), {
-    staticNetwork: true,
-    cacheTimeout: -1,
-  });
-  const chain = new EthersEscrowChain(chainId, env.Z402_ESCROW!, await provider.getSigner(env.Z402_RELAYER!));
   // Polls are not request handling: parked during the measurements (a channel is read once, when first seen).
-  const mirror = new ChainMirror(chain, { pollMs: 3_600_000 });
-  await mirror.start();
-  const store = new SqliteVoucherStore({
-    filename: env.Z402_DB!,
-    synchronous: env.Z402_SYNC as "FULL" | "NORMAL",
+  const { paywall, mirror, store } = await paywallFromEnv(process.env, {
+    pollMs: 3_600_000,
+    synchronous: process.env.Z402_SYNC as "FULL" | "NORMAL",
   });
-  const paywall = new Paywall({
-    network: `eip155:${chainId}`,
-    chain,
-    mirror,
-    store,
-    token: { address: env.Z402_TOKEN!, name: "USDC", version: "2" },
-    payTo: env.Z402_RECEIVER!,
-    receiverAuthorizer: env.Z402_AUTHORIZER!,
-    withdrawDelay: Number(env.Z402_WITHDRAW_DELAY),
-    depositCollector: env.Z402_COLLECTOR,
-    routes: [{ path: "/paid/*", price: BigInt(env.Z402_PRICE!) }],
-  });
-  await paywall.start();
   const app = new Hono();
   app.use("*", honoPaywall(paywall));
   app.get("*", (c) => c.text("hello"));

@@ -35,7 +35,10 @@ describe("crash safety: a paid server killed with SIGKILL during traffic", funct
   before(async () => {
     d = await deploy();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "z402-crash-"));
-    bundle = path.join(dir, "server.js");
+    // Inside the repository, so the bundle's import() of the native secp256k1 binding finds node_modules.
+    const out = path.join(__dirname, "../../../test-output/crash");
+    fs.mkdirSync(out, { recursive: true });
+    bundle = path.join(out, "server.js");
     buildSync({
       entryPoints: [path.join(__dirname, "support", "crash-server.ts")],
       bundle: true,
