@@ -91,14 +91,19 @@ describe("the z402 paying fetch against stock @x402/express servers", function (
     }
   });
 
-  it("pays a stock batch-settlement route whose server delegates to the z402 facilitator", async function () {
-    const receiver = await world.payee();
-    const server = await serveStockBatchExpress(
+  /** A stock batch-settlement server charging 500 per request, delegating to the z402 facilitator. */
+  async function stockBatchServerOnZ402(receiver: string) {
+    return serveStockBatchExpress(
       facilitators.z402.url,
       receiver,
       ethers.Wallet.createRandom().privateKey,
       "500",
     );
+  }
+
+  it("pays a stock batch-settlement route whose server delegates to the z402 facilitator", async function () {
+    const receiver = await world.payee();
+    const server = await stockBatchServerOnZ402(receiver);
     try {
       const pay = z402Fetch(world, await world.payer());
       for (let i = 0; i < 2; i++) {
@@ -113,13 +118,7 @@ describe("the z402 paying fetch against stock @x402/express servers", function (
   });
 
   it("asks a stock batch-settlement server for a refund: the server claims the 2 charges and returns the rest", async function () {
-    const receiver = await world.payee();
-    const server = await serveStockBatchExpress(
-      facilitators.z402.url,
-      receiver,
-      ethers.Wallet.createRandom().privateKey,
-      "500",
-    );
+    const server = await stockBatchServerOnZ402(await world.payee());
     try {
       const payer = await world.payer();
       const pay = z402Fetch(world, payer);
