@@ -88,10 +88,12 @@ export async function startChain(): Promise<InteropChain> {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
   });
+  // No batching: ethers otherwise holds each request up to 10 ms to batch it, which viem (the stock side) does not.
   const ethersProvider = new ethers.JsonRpcProvider(rpcUrl, CHAIN_ID, {
     staticNetwork: true,
     pollingInterval: 50,
     cacheTimeout: -1,
+    batchMaxCount: 1,
   });
   return {
     provider,
