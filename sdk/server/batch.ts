@@ -36,6 +36,8 @@ type WireVoucher = { channelId: string; maxClaimableAmount: string; signature: s
 /** A channel's verification context and the config JSON its record stores, both derived once per config. */
 interface PreparedChannel {
   ctx: ChannelContext;
+  /** `ctx.channelId` in lower case: the key of the store, the mirror and the locks. */
+  channelId: string;
   configJson: string;
 }
 
@@ -64,8 +66,10 @@ export class BatchScheme {
     let prepared = this.contexts.get(key);
     if (!prepared) {
       const { payer, payerAuthorizer, receiver, receiverAuthorizer, token, withdrawDelay, salt } = config;
+      const ctx = this.verifier.channel(config as ChannelConfig);
       prepared = {
-        ctx: this.verifier.channel(config as ChannelConfig),
+        ctx,
+        channelId: ctx.channelId.toLowerCase(),
         // Field order fixed, whatever order the client sent.
         configJson: JSON.stringify({
           payer,
@@ -114,8 +118,7 @@ export class BatchScheme {
     const config: ChannelConfigWire = payload.channelConfig;
     this.checkConfig(accepted, offer, config);
     if (isZeroAddress(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
-    const channelId = this.verifySigned(config, payload.voucher);
-    const configJson = this.configJsonOf(config);
+    const { channelId, configJson } = this.verifyPrepared(config, payload.voucher);
     const max = BigInt(payload.voucher.maxClaimableAmount);
     if (payload.type === "deposit") {
       await this.deposits.accept(config, channelId, payload.deposit, max, { payload: raw, offer });
@@ -181,10 +184,15 @@ export class BatchScheme {
 
   /** Step 4: the voucher is for the config's channel and signed by its payerAuthorizer; returns the channel id. */
   verifySigned(config: ChannelConfigWire, voucher: WireVoucher): string {
+    return this.verifyPrepared(config, voucher).channelId;
+  }
+
+  /** `verifySigned` returning the whole prepared channel, so a request looks its channel up once. */
+  private verifyPrepared(config: ChannelConfigWire, voucher: WireVoucher): PreparedChannel {
     try {
-      const { ctx } = this.channelContext(config);
-      this.verifier.verify(ctx, voucher as never);
-      return ctx.channelId.toLowerCase();
+      const prepared = this.channelContext(config);
+      this.verifier.verify(prepared.ctx, voucher as never);
+      return prepared;
     } catch (err) {
       if (err instanceof BaseError) throw new PaymentRefusal(err.code);
       throw err;
@@ -193,7 +201,7 @@ export class BatchScheme {
 
   /** The channel's id, without checking any voucher. */
   channelIdOf(config: ChannelConfigWire): string {
-    return this.channelContext(config).ctx.channelId.toLowerCase();
+    return this.channelContext(config).channelId;
   }
 
   /** The config JSON a channel's record stores, in a fixed field order. */
