@@ -2,19 +2,12 @@ import { BaseError } from "../errors/base";
 import type { ChannelBook, ClientChannel } from "./channels";
 import { voucherSigner } from "./sign";
 import { decodeJson, type Offer } from "./wire";
+import { decimalUint as uint } from "../utils/uint";
 
 /** A server answer the client refuses to build on (the channel is then disabled). */
 export class PaymentResponseError extends BaseError<"z402_payment_response_invalid"> {
   override name = "PaymentResponseError";
 }
-
-/** The reason of a corrective 402: the voucher's base is not the server's cumulative charge. */
-export const MISMATCH = "invalid_batch_settlement_evm_cumulative_amount_mismatch";
-
-const UINT = /^(0|[1-9][0-9]{0,77})$/;
-/** A decimal uint string's value, or undefined for anything else. */
-export const uint = (v: unknown): bigint | undefined =>
-  typeof v === "string" && UINT.test(v) ? BigInt(v) : undefined;
 
 /**
  * Checks a voucher request's `PAYMENT-RESPONSE` before the next voucher is signed: the charge is at most the

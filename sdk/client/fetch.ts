@@ -1,7 +1,7 @@
 import { acceptedOf, ChannelBook, channelConfigOf, type ClientChain } from "./channels";
 import { SpendCapError, SpendCaps, type SpendCapOptions } from "./caps";
 import { encodeJson, paymentRequiredOf, type Offer } from "./wire";
-import { adoptCorrective, applyPaymentResponse, MISMATCH, PaymentResponseError } from "./answers";
+import { adoptCorrective, applyPaymentResponse, PaymentResponseError } from "./answers";
 import { refundChannel, type RefundOptions } from "./refund";
 import { X402_REASONS } from "../errors/reasons";
 
@@ -181,7 +181,7 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
           if (ch.balance < believed) continue;
         }
         if (
-          again?.error !== MISMATCH ||
+          again?.error !== X402_REASONS.bsCumulativeAmountMismatch ||
           !corrective ||
           !(await adoptCorrective(ch, corrective, {
             chainId: options.chainId,

@@ -5,7 +5,8 @@
  */
 import { PaymentError } from "../errors/classes";
 import { X402_REASONS, Z402_REASONS } from "../errors/reasons";
-import { adoptCorrective, MISMATCH, PaymentResponseError, uint } from "./answers";
+import { adoptCorrective, PaymentResponseError } from "./answers";
+import { decimalUint as uint } from "../utils/uint";
 import { acceptedOf, channelConfigOf, type ChannelBook, type ClientChannel } from "./channels";
 import type { FetchLike, WrapFetchOptions } from "./fetch";
 import { signVoucher } from "./sign";
@@ -89,7 +90,7 @@ export async function refundChannel(
       const corrective = again?.accepts.find((o) => o.scheme === "batch-settlement");
       const adopted =
         attempt === 0 &&
-        again?.error === MISMATCH &&
+        again?.error === X402_REASONS.bsCumulativeAmountMismatch &&
         corrective !== undefined &&
         (await adoptCorrective(ch, corrective, { chainId, escrow, session, book: ctx.book }));
       if (!adopted) {

@@ -66,6 +66,7 @@ export const X402_REASONS = {
   bsRefundPayload: "invalid_batch_settlement_evm_refund_payload",
   bsRefundNoBalance: "invalid_batch_settlement_evm_refund_no_balance",
   bsRefundAmountInvalid: "invalid_batch_settlement_evm_refund_amount_invalid",
+  bsRefundTransactionFailed: "invalid_batch_settlement_evm_refund_transaction_failed",
   bsVerificationStateUnavailable: "invalid_batch_settlement_evm_verification_state_unavailable",
 } as const;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isEvmCaip2, v1NameToCaip2 } from "../networks";
 import { Reason } from "./reasons";
+import { DECIMAL_UINT } from "../utils/uint";
 import type { Payload, Requirements } from "./types";
 
 /** The CAIP-2 id for a CAIP-2 string or an x402 v1 name; `undefined` for anything else. */
@@ -13,7 +14,7 @@ function toCaip2(network: string): string | undefined {
   }
 }
 
-const decimal = z.string().regex(/^(0|[1-9][0-9]{0,77})$/);
+const decimal = z.string().regex(DECIMAL_UINT);
 const extra = z.record(z.string(), z.unknown()).nullish();
 
 const requirementsV2 = z.object({

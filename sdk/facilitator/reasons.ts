@@ -8,7 +8,6 @@ export const FACILITATOR_REASONS = {
   bsDepositSimulationFailed: "invalid_batch_settlement_evm_deposit_simulation_failed",
   bsClaimSimulationFailed: "invalid_batch_settlement_evm_claim_simulation_failed",
   bsRefundSimulationFailed: "invalid_batch_settlement_evm_refund_simulation_failed",
-  bsRefundTransactionFailed: "invalid_batch_settlement_evm_refund_transaction_failed",
   bsAuthorizerNotConfigured: "invalid_batch_settlement_evm_authorizer_not_configured",
   bsAuthorizerAddressMismatch: "invalid_batch_settlement_evm_authorizer_address_mismatch",
 } as const;

@@ -6,13 +6,14 @@ import { parseJsonObject } from "../codec/json";
 import { BaseError } from "../errors/base";
 import { stringifyWire } from "../codec/json";
 import { memoizedSchema } from "./memo-schema";
+import { DECIMAL_UINT } from "../utils/uint";
 
-const UINT = /^(0|[1-9][0-9]{0,77})$/;
 const MAX_UINT128 = (1n << 128n) - 1n;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
 /** A decimal string of at most `max` (one check, so a malformed string never reaches `BigInt`). */
-const uintString = (max: bigint) => z.string().refine((s) => UINT.test(s) && BigInt(s) <= max, "not a uint");
+const uintString = (max: bigint) =>
+  z.string().refine((s) => DECIMAL_UINT.test(s) && BigInt(s) <= max, "not a uint");
 export const uint128 = uintString(MAX_UINT128);
 export const uint256 = uintString(MAX_UINT256);
 const checksummed = new Set<string>();

@@ -10,12 +10,11 @@ import {
 } from "./deposit";
 import type { PaywallOptions } from "./options";
 import { PaymentRefusal } from "./reasons";
+import { decimalUint } from "../utils/uint";
 
-const UINT = /^(0|[1-9][0-9]{0,77})$/;
+/** A decimal uint string or, as `withdrawRequestedAt` comes, a safe non-negative integer. */
 const uint = (v: unknown): bigint | undefined =>
-  (typeof v === "string" && UINT.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0)
-    ? BigInt(v)
-    : undefined;
+  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : decimalUint(v);
 
 /**
  * The channel snapshot a facilitator returns in a deposit's settle answer (`extra.channelState`, as `@x402/evm`'s

@@ -1,4 +1,5 @@
 import { BaseError } from "../errors/base";
+import { X402_REASONS } from "../errors/reasons";
 
 /**
  * Reason codes the paywall answers with. The strings are x402's own where x402 has one
@@ -48,9 +49,9 @@ export const REASONS = {
   bsDepositBelowMinDeposit: "invalid_batch_settlement_evm_deposit_below_min_deposit",
   bsDepositTransactionFailed: "invalid_batch_settlement_evm_deposit_transaction_failed",
   bsDepositRiskLimit: "z402_deposit_risk_limit",
-  bsRefundNoBalance: "invalid_batch_settlement_evm_refund_no_balance",
-  bsRefundAmountInvalid: "invalid_batch_settlement_evm_refund_amount_invalid",
-  bsRefundTransactionFailed: "invalid_batch_settlement_evm_refund_transaction_failed",
+  bsRefundNoBalance: X402_REASONS.bsRefundNoBalance,
+  bsRefundAmountInvalid: X402_REASONS.bsRefundAmountInvalid,
+  bsRefundTransactionFailed: X402_REASONS.bsRefundTransactionFailed,
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];

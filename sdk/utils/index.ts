@@ -1,3 +1,4 @@
 export * from "./hex";
 export * from "./keccak";
 export * from "./address";
+export * from "./uint";
