@@ -66,7 +66,7 @@ export async function settleClaim(
   if (typeof sig !== "string") return sig;
   const sent = await send(
     ctx.signer,
-    () => ctx.escrow.claimWithSignature(rows(claims), sig),
+    (o) => ctx.escrow.claimWithSignature(rows(claims), sig, o),
     Reason.bsClaimSimulationFailed,
     network,
   );
@@ -80,7 +80,7 @@ export async function settleSweep(ctx: SettleContext, receiver: string, token: s
   if (claimed <= settled) return fail(Reason.bsNothingToSettle, network);
   const sent = await send(
     ctx.signer,
-    () => ctx.escrow.settle(receiver, token),
+    (o) => ctx.escrow.settle(receiver, token, o),
     Reason.bsSettleTransactionFailed,
     network,
   );
@@ -139,7 +139,7 @@ export async function settleRefund(ctx: SettleContext, req: SchemeRequest): Prom
   }
   const sent = await send(
     ctx.signer,
-    () => ctx.escrow.multicall(calls),
+    (o) => ctx.escrow.multicall(calls, o),
     Reason.bsRefundSimulationFailed,
     network,
     payer,

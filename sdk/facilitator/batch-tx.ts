@@ -1,5 +1,5 @@
 import type { ethers } from "ethers";
-import { serialized } from "./send-queue";
+import { serialized } from "../utils/send-queue";
 import { Reason } from "./reasons";
 import { waitOrPending } from "./receipts";
 import type { SettleResult } from "./types";
@@ -19,7 +19,7 @@ export function fail(errorReason: string, network: string, payer?: string, messa
 /** Sends a transaction and returns its hash; a revert while estimating gas is `reason` with nothing broadcast. */
 export async function send(
   signer: ethers.Signer,
-  run: () => Promise<ethers.ContractTransactionResponse>,
+  run: (overrides: { nonce: number }) => Promise<ethers.ContractTransactionResponse>,
   reason: string,
   network: string,
   payer?: string,

@@ -160,7 +160,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
     const args = [contractConfig(p.channelConfig), BigInt(p.deposit.amount), this.ctx.collector, data];
     const sent = await send(
       this.ctx.signer,
-      () => this.ctx.escrow.deposit(...args),
+      (o) => this.ctx.escrow.deposit(...args, o),
       Reason.bsDepositSimulationFailed,
       network,
       payer,

@@ -2,8 +2,9 @@ import { ethers } from "ethers";
 import { transferWithAuthorizationDigest } from "../eip712";
 import { isSignedBy, nobleBackend, type RecoveryBackend } from "../verify";
 import type { Address, Hex } from "../utils/address";
+import { DECIMAL_UINT } from "../utils/uint";
 import { Reason } from "./reasons";
-import { serialized } from "./send-queue";
+import { serialized } from "../utils/send-queue";
 import { InFlight } from "./in-flight";
 import { waitOrPending } from "./receipts";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
@@ -41,15 +42,17 @@ interface Authorization {
   nonce: string;
 }
 
-const uint = /^(0|[1-9][0-9]{0,77})$/;
-
 function parse(payload: Record<string, unknown>): { auth: Authorization; signature: string } | undefined {
   const auth = payload.authorization as Authorization | undefined;
   const signature = payload.signature;
   if (!auth || typeof auth !== "object" || typeof signature !== "string" || !ethers.isHexString(signature))
     return;
   if (![auth.from, auth.to].every((a) => typeof a === "string" && ethers.isAddress(a))) return;
-  if (![auth.value, auth.validAfter, auth.validBefore].every((v) => typeof v === "string" && uint.test(v)))
+  if (
+    ![auth.value, auth.validAfter, auth.validBefore].every(
+      (v) => typeof v === "string" && DECIMAL_UINT.test(v),
+    )
+  )
     return;
   if (!ethers.isHexString(auth.nonce, 32)) return;
   return { auth, signature };
@@ -157,10 +160,10 @@ export class ExactEip3009Scheme implements FacilitatorScheme {
     const methodBytes = "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)";
     let tx: ethers.ContractTransactionResponse;
     try {
-      tx = await serialized(this.signer, () => {
-        if (ethers.dataLength(signature) !== 65) return token[methodBytes](...head, signature);
+      tx = await serialized(this.signer, (o) => {
+        if (ethers.dataLength(signature) !== 65) return token[methodBytes](...head, signature, o);
         const sig = ethers.Signature.from(signature);
-        return token[method65](...head, sig.v, sig.r, sig.s);
+        return token[method65](...head, sig.v, sig.r, sig.s, o);
       });
     } catch (e) {
       return this.failed(network, verdict.payer, (e as Error).message, "");

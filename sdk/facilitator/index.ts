@@ -9,6 +9,6 @@ export type * from "./types";
 export { BatchSettlementScheme } from "./batch";
 export type { BatchSchemeOptions } from "./batch";
 export { CANONICAL_ESCROW, CANONICAL_ERC3009_COLLECTOR, channelIdOf } from "./batch-typed";
-export { serialized } from "./send-queue";
+export { serialized } from "../utils/send-queue";
 export { facilitatorClient } from "./client";
 export type { FacilitatorClientOptions, RemoteFacilitator } from "./client";

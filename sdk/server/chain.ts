@@ -1,5 +1,6 @@
 import { Contract, type ContractRunner, type Provider, type Signer, id as eventTopic } from "ethers";
 import type { ChannelConfigWire } from "./crypto";
+import { serialized } from "../utils/send-queue";
 
 /** What the server mirrors of one channel. */
 export interface ChainChannel {
@@ -118,8 +119,6 @@ type SentTransaction = { hash: string; wait(confirmations?: number): Promise<unk
 export class EthersEscrowChain implements EscrowChain {
   private readonly escrowContract: Contract;
   private readonly provider: Provider;
-  private sendQueue: Promise<unknown> = Promise.resolve();
-  private lastNonce = -1;
   /** Waits for each submitted transaction to be mined before resolving. */
   constructor(
     readonly chainId: bigint,
@@ -166,32 +165,11 @@ export class EthersEscrowChain implements EscrowChain {
     return { toBlock: block, timestamp, channelIds: [...ids] };
   }
 
-  /**
-   * Sends one transaction at a time, then waits for it outside the queue. The nonce is the larger of the pending
-   * count and one past the last nonce sent here: two sends at once would read the same count, and ethers caches
-   * that count for a moment, so even back-to-back sends could reuse a nonce. One taken by another sender of the
-   * same account is retried once with a fresh count.
-   */
-  private mined(build: (overrides: { nonce: number }) => Promise<SentTransaction>): Promise<string> {
-    const nextNonce = async (floor: number) => Math.max(await this.signer.getNonce("pending"), floor);
-    const turn = this.sendQueue.then(async () => {
-      let nonce = await nextNonce(this.lastNonce + 1);
-      let sent: SentTransaction;
-      try {
-        sent = await build({ nonce });
-      } catch (err) {
-        if ((err as { code?: unknown }).code !== "NONCE_EXPIRED") throw err;
-        nonce = await nextNonce(nonce + 1);
-        sent = await build({ nonce });
-      }
-      this.lastNonce = nonce;
-      return sent;
-    });
-    this.sendQueue = turn.catch(() => undefined);
-    return turn.then(async (sent) => {
-      await sent.wait(this.confirmations);
-      return sent.hash;
-    });
+  /** Sends in this signer's lane (one at a time, nonces counted there), then waits for the receipt. */
+  private async mined(build: (overrides: { nonce: number }) => Promise<SentTransaction>): Promise<string> {
+    const sent = await serialized(this.signer, build);
+    await sent.wait(this.confirmations);
+    return sent.hash;
   }
 
   deposit(config: ChannelConfigWire, amount: bigint, collector: string, data: string): Promise<string> {
