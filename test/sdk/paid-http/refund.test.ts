@@ -124,7 +124,7 @@ describe("paywall: cooperative refund (payload `refund`) through the paying fetc
   });
 });
 
-describe("paywall: the refund answer on the wire", function () {
+describe("refund over HTTP, server holding the receiverAuthorizer key", function () {
   let d: Deployment;
   let server: TestServer;
   before(async () => {
@@ -133,104 +133,103 @@ describe("paywall: the refund answer on the wire", function () {
   });
   after(async () => server.close());
 
-  it("is a 200 with the x402 settle response and the new channel state, and the route does not run", async () => {
-    const answers: Response[] = [];
-    const recording = async (input: string | URL | Request, init?: RequestInit) => {
-      const res = await fetch(input, init);
-      answers.push(res.clone());
-      return res;
-    };
-    const pay = payingFetch(d, { deposit: { amount: DEPOSIT, max: 10n ** 9n } }, recording);
-    expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
-    const result = await pay.refund(`${server.url}/paid/item`);
-    const last = answers[answers.length - 1];
-    const receipt = decodeJson(last.headers.get("payment-response")!) as Record<string, unknown>;
-    expect([last.status, await last.json()]).to.deep.equal([
-      200,
-      { message: "Refund acknowledged", channelId: result.channelId },
-    ]);
-    expect(receipt).to.deep.equal({
-      success: true,
-      transaction: result.transaction,
-      network: `eip155:${d.chainId}`,
-      payer: await d.payer.getAddress(),
-      amount: (DEPOSIT - PRICE).toString(),
-      extra: {
-        channelState: {
-          channelId: result.channelId,
-          balance: PRICE.toString(),
-          totalClaimed: PRICE.toString(),
-          withdrawRequestedAt: 0,
-          refundNonce: "1",
-          chargedCumulativeAmount: PRICE.toString(),
+  describe("paywall: the refund answer on the wire", function () {
+    it("is a 200 with the x402 settle response and the new channel state, and the route does not run", async () => {
+      const answers: Response[] = [];
+      const recording = async (input: string | URL | Request, init?: RequestInit) => {
+        const res = await fetch(input, init);
+        answers.push(res.clone());
+        return res;
+      };
+      const pay = payingFetch(d, { deposit: { amount: DEPOSIT, max: 10n ** 9n } }, recording);
+      expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
+      const result = await pay.refund(`${server.url}/paid/item`);
+      const last = answers[answers.length - 1];
+      const receipt = decodeJson(last.headers.get("payment-response")!) as Record<string, unknown>;
+      expect([last.status, await last.json()]).to.deep.equal([
+        200,
+        { message: "Refund acknowledged", channelId: result.channelId },
+      ]);
+      expect(receipt).to.deep.equal({
+        success: true,
+        transaction: result.transaction,
+        network: `eip155:${d.chainId}`,
+        payer: await d.payer.getAddress(),
+        amount: (DEPOSIT - PRICE).toString(),
+        extra: {
+          channelState: {
+            channelId: result.channelId,
+            balance: PRICE.toString(),
+            totalClaimed: PRICE.toString(),
+            withdrawRequestedAt: 0,
+            refundNonce: "1",
+            chargedCumulativeAmount: PRICE.toString(),
+          },
         },
-      },
+      });
     });
   });
-});
 
-describe("paying fetch: refund answers it does not take", function () {
-  let d: Deployment;
-  let server: TestServer;
-  before(async () => {
-    d = await deploy();
-    server = await startServer(d, { authorizer: d.authorizer });
-  });
-  after(async () => server.close());
+  describe("paying fetch: refund answers it does not take", function () {
+    /** A transport that rewrites the refund's PAYMENT-RESPONSE with `change` (a lying or broken server). */
+    const tampering =
+      (change: (receipt: Record<string, unknown>) => Record<string, unknown>) =>
+      async (input: string | URL | Request, init?: RequestInit) => {
+        const res = await fetch(input, init);
+        const header = res.headers.get("payment-response");
+        const sent = new Headers(init?.headers).get("payment-signature");
+        const payload = sent ? (decodeJson(sent) as { payload: { type: string } }).payload : undefined;
+        if (!header || payload?.type !== "refund") return res;
+        const headers = new Headers(res.headers);
+        headers.set("payment-response", encodeJson(change(decodeJson(header) as Record<string, unknown>)));
+        return new Response(await res.text(), { status: res.status, headers });
+      };
 
-  /** A transport that rewrites the refund's PAYMENT-RESPONSE with `change` (a lying or broken server). */
-  const tampering =
-    (change: (receipt: Record<string, unknown>) => Record<string, unknown>) =>
-    async (input: string | URL | Request, init?: RequestInit) => {
-      const res = await fetch(input, init);
-      const header = res.headers.get("payment-response");
-      const sent = new Headers(init?.headers).get("payment-signature");
-      const payload = sent ? (decodeJson(sent) as { payload: { type: string } }).payload : undefined;
-      if (!header || payload?.type !== "refund") return res;
-      const headers = new Headers(res.headers);
-      headers.set("payment-response", encodeJson(change(decodeJson(header) as Record<string, unknown>)));
-      return new Response(await res.text(), { status: res.status, headers });
-    };
+    it("throws when the server says it refunded more than was asked, and stops paying on that channel", async () => {
+      const pay = payingFetch(
+        d,
+        {},
+        tampering((r) => ({ ...r, amount: "6000" })),
+      );
+      expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
+      const refused = await pay
+        .refund(`${server.url}/paid/item`, { amount: 5_000n })
+        .catch((e: unknown) => e);
+      expect((refused as PaymentResponseError).code).to.equal("z402_payment_response_invalid");
+      const next = await pay(`${server.url}/paid/item`).catch((e: unknown) => e);
+      expect((next as PaymentResponseError).code).to.equal("z402_payment_response_invalid");
+    });
 
-  it("throws when the server says it refunded more than was asked, and stops paying on that channel", async () => {
-    const pay = payingFetch(
-      d,
-      {},
-      tampering((r) => ({ ...r, amount: "6000" })),
-    );
-    expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
-    const refused = await pay.refund(`${server.url}/paid/item`, { amount: 5_000n }).catch((e: unknown) => e);
-    expect((refused as PaymentResponseError).code).to.equal("z402_payment_response_invalid");
-    const next = await pay(`${server.url}/paid/item`).catch((e: unknown) => e);
-    expect((next as PaymentResponseError).code).to.equal("z402_payment_response_invalid");
-  });
+    it("throws when the refund's channel state shows a charge it did not make", async () => {
+      const pay = payingFetch(
+        d,
+        {},
+        tampering((r) => {
+          const extra = r.extra as { channelState: Record<string, unknown> };
+          return {
+            ...r,
+            extra: { channelState: { ...extra.channelState, chargedCumulativeAmount: "5000" } },
+          };
+        }),
+      );
+      expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
+      const refused = await pay.refund(`${server.url}/paid/item`).catch((e: unknown) => e);
+      expect((refused as PaymentResponseError).code).to.equal("z402_payment_response_invalid");
+    });
 
-  it("throws when the refund's channel state shows a charge it did not make", async () => {
-    const pay = payingFetch(
-      d,
-      {},
-      tampering((r) => {
-        const extra = r.extra as { channelState: Record<string, unknown> };
-        return { ...r, extra: { channelState: { ...extra.channelState, chargedCumulativeAmount: "5000" } } };
-      }),
-    );
-    expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
-    const refused = await pay.refund(`${server.url}/paid/item`).catch((e: unknown) => e);
-    expect((refused as PaymentResponseError).code).to.equal("z402_payment_response_invalid");
-  });
+    it("throws the server's reason when the server refuses the refund", async () => {
+      const pay = payingFetch(d);
+      expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
+      await pay.refund(`${server.url}/paid/item`);
+      const refused = await pay.refund(`${server.url}/paid/item`).catch((e: unknown) => e);
+      expect((refused as PaymentError).code).to.equal("invalid_batch_settlement_evm_refund_no_balance");
+    });
 
-  it("throws the server's reason when the server refuses the refund", async () => {
-    const pay = payingFetch(d);
-    expect((await pay(`${server.url}/paid/item`)).status).to.equal(200);
-    await pay.refund(`${server.url}/paid/item`);
-    const refused = await pay.refund(`${server.url}/paid/item`).catch((e: unknown) => e);
-    expect((refused as PaymentError).code).to.equal("invalid_batch_settlement_evm_refund_no_balance");
-  });
-
-  it("throws z402_refund_not_offered for a URL that asks for no payment", async () => {
-    const refused = await payingFetch(d)
-      .refund(`${server.url}/free`)
-      .catch((e: unknown) => e);
-    expect((refused as PaymentError).code).to.equal("z402_refund_not_offered");
+    it("throws z402_refund_not_offered for a URL that asks for no payment", async () => {
+      const refused = await payingFetch(d)
+        .refund(`${server.url}/free`)
+        .catch((e: unknown) => e);
+      expect((refused as PaymentError).code).to.equal("z402_refund_not_offered");
+    });
   });
 });
