@@ -1,4 +1,11 @@
-import { Contract, type ContractRunner, type Provider, type Signer, id as eventTopic } from "ethers";
+import {
+  Contract,
+  Interface,
+  type ContractRunner,
+  type Provider,
+  type Signer,
+  id as eventTopic,
+} from "ethers";
 import type { ChannelConfigWire } from "./crypto";
 import { serialized } from "../utils/send-queue";
 
@@ -62,6 +69,17 @@ export interface EscrowChain {
   ): Promise<string>;
   /** ERC-1271 `isValidSignature(digest, signature)` of a contract account (false for an account without code). */
   isValidSignature(account: string, digest: string, signature: string): Promise<boolean>;
+  /**
+   * What an EIP-3009 deposit needs from the token, read together: `authorizer`'s balance and whether its
+   * authorization `nonce` is used. Optional: without it the paywall never serves a deposit before it is mined.
+   */
+  readDepositFunds?(token: string, authorizer: string, nonce: string): Promise<DepositFunds>;
+}
+
+/** The token state an EIP-3009 deposit depends on. */
+export interface DepositFunds {
+  balance: bigint;
+  authorizationUsed: boolean;
 }
 
 /** The receiverAuthorizer's signatures for a relayed refund: `Refund` at `nonce`, and the claims' `ClaimBatch`. */
@@ -89,6 +107,15 @@ const ERC1271_MAGIC = "0x1626ba7e";
 const TOKEN_ABI = [
   "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,bytes signature)",
 ];
+/** Multicall3's canonical address (the same on most EVM chains). */
+export const MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11";
+const MULTICALL3_IFACE = new Interface([
+  "function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)",
+]);
+const TOKEN_READS = new Interface([
+  "function balanceOf(address account) view returns (uint256)",
+  "function authorizationState(address authorizer, bytes32 nonce) view returns (bool)",
+]);
 /** Escrow events keyed by channel id (topic 1). */
 const CHANNEL_EVENTS = [
   `ChannelCreated(bytes32,${CONFIG})`,
@@ -119,6 +146,8 @@ type SentTransaction = { hash: string; wait(confirmations?: number): Promise<unk
 export class EthersEscrowChain implements EscrowChain {
   private readonly escrowContract: Contract;
   private readonly provider: Provider;
+  /** Whether Multicall3 has code on this chain (asked once). */
+  private multicall3?: Promise<boolean>;
   /** Waits for each submitted transaction to be mined before resolving. */
   constructor(
     readonly chainId: bigint,
@@ -145,6 +174,44 @@ export class EthersEscrowChain implements EscrowChain {
       withdrawInitiatedAt: pw[1],
       refundNonce: nonce[0],
     };
+  }
+
+  /**
+   * One `eth_call` through Multicall3 where it is deployed (looked up once per instance), otherwise two calls sent
+   * together (one HTTP request with a batching JSON-RPC provider). Rejects if either read fails.
+   */
+  async readDepositFunds(token: string, authorizer: string, nonce: string): Promise<DepositFunds> {
+    const balanceCall = TOKEN_READS.encodeFunctionData("balanceOf", [authorizer]);
+    const stateCall = TOKEN_READS.encodeFunctionData("authorizationState", [authorizer, nonce]);
+    this.multicall3 ??= this.provider.getCode(MULTICALL3).then(
+      (code) => code !== "0x",
+      () => {
+        this.multicall3 = undefined;
+        return false;
+      },
+    );
+    let results: [string, string];
+    if (await this.multicall3) {
+      const data = MULTICALL3_IFACE.encodeFunctionData("aggregate3", [
+        [
+          [token, false, balanceCall],
+          [token, false, stateCall],
+        ],
+      ]);
+      const [rows] = MULTICALL3_IFACE.decodeFunctionResult(
+        "aggregate3",
+        await this.provider.call({ to: MULTICALL3, data }),
+      ) as unknown as [[boolean, string][]];
+      results = [rows[0][1], rows[1][1]];
+    } else {
+      results = await Promise.all([
+        this.provider.call({ to: token, data: balanceCall }),
+        this.provider.call({ to: token, data: stateCall }),
+      ]);
+    }
+    const [balance] = TOKEN_READS.decodeFunctionResult("balanceOf", results[0]);
+    const [used] = TOKEN_READS.decodeFunctionResult("authorizationState", results[1]);
+    return { balance: balance as bigint, authorizationUsed: used as boolean };
   }
 
   async head(): Promise<{ block: number; timestamp: bigint }> {

@@ -3,6 +3,7 @@ import type { VoucherStore } from "../store/types";
 import type { EscrowChain } from "./chain";
 import type { FacilitatorOption } from "./delegate";
 import type { ChainMirror } from "./mirror";
+import type { DepositRisk } from "./deposit";
 
 /** The request facts the core needs; adapters fill it from their framework. */
 export interface PaywallRequest {
@@ -28,8 +29,15 @@ export interface RouteConfig {
 }
 
 export interface DepositPolicy {
-  /** Serve a deposit request before the deposit is mined, while unconfirmed deposits stay under this total. */
+  /**
+   * Serve a deposit request before the deposit is mined while unconfirmed deposits plus what failed optimistic
+   * deposits lost stay under this total (the lost part never frees). Each such deposit is first checked against
+   * the payer's token balance and its authorization's state (one read; the chain must have `readDepositFunds`).
+   * A payer whose optimistic deposit failed is served only after mining until a deposit of theirs is mined.
+   */
   optimisticRiskLimit?: bigint;
+  /** The risk ledger to charge, so it can be observed (`provisional`, `lost`, `failedPayers`); default: a private one. */
+  risk?: DepositRisk;
 }
 
 export interface PaywallOptions {

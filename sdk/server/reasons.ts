@@ -52,6 +52,10 @@ export const REASONS = {
   bsRefundNoBalance: X402_REASONS.bsRefundNoBalance,
   bsRefundAmountInvalid: X402_REASONS.bsRefundAmountInvalid,
   bsRefundTransactionFailed: X402_REASONS.bsRefundTransactionFailed,
+  /** An optimistic deposit larger than the payer's token balance. */
+  bsInsufficientBalance: X402_REASONS.bsInsufficientBalance,
+  /** A deposit whose EIP-3009 authorization is already used while the channel does not cover the voucher. */
+  bsDepositAuthorizationUsed: "z402_deposit_authorization_used",
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
