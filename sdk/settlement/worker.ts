@@ -1,9 +1,12 @@
 import type { Signer } from "ethers";
-import type { ChannelRecord, VoucherStore } from "../store/types";
+import type { ChannelRecord, QuarantineEntry, VoucherStore } from "../store/types";
 import type { ChainChannel, ClaimRow, EscrowChain } from "../server/chain";
+import { escrowRevertReason } from "../server/claim-revert";
 import type { ChainMirror } from "../server/mirror";
 import type { ChannelConfigWire } from "../server/crypto";
+import { PaymentRefusal } from "../server/reasons";
 import type { ClaimSubmitter } from "./facilitator-submitter";
+import type { QuarantinedRow } from "./quarantine";
 
 const CLAIM_TYPES = {
   ClaimBatch: [{ name: "claims", type: "ClaimEntry[]" }],
@@ -35,18 +38,69 @@ export interface SettlementOptions {
   retryMs?: number;
   /** Call `settle(receiver, token)` after claiming. Default true. */
   settle?: boolean;
+  /**
+   * Simulate each batch (eth_call) before sending it, through `submit.simulateClaim` or else `chain.simulateClaim`.
+   * Default true. Without a simulator (or with `false`) a refused batch is bisected by sending its halves.
+   */
+  simulate?: boolean;
+  /** Gets one line per channel put in quarantine (id, amounts, reason; never a signature). Default: none. */
+  logger?: (line: string) => void;
 }
 
 export interface RunReport {
   claimedChannels: number;
   claimedAmount: bigint;
   transactions: string[];
+  /** Owed channels held back at the end of the round (just refused, or refused before with the same voucher). */
+  quarantined: QuarantinedRow[];
+}
+
+/** One channel to claim in a round. */
+interface Item {
+  rec: ChannelRecord;
+  onChain: ChainChannel;
+  row: ClaimRow;
+  /** Its quarantine entry from an earlier round (its voucher has changed since): released once it is claimed. */
+  held?: QuarantineEntry;
+}
+
+type Simulate = (claims: ClaimRow[], authorizerSignature: string) => Promise<string | undefined>;
+type Pairs = Map<string, { receiver: string; token: string }>;
+
+/** Sends before giving up on a batch the chain refuses although its simulation passed (its state moved between). */
+const SEND_PASSES = 3;
+
+/**
+ * Why a claim was refused, or undefined for a failure worth retrying: a revert or malformed row (decoded), or a
+ * facilitator's refusal; a facilitator that is down or whose outcome is unknown (503) is not a refusal.
+ */
+function refusalOf(err: unknown): string | undefined {
+  if (err instanceof PaymentRefusal)
+    return err.status === 503 ? undefined : `facilitator refused: ${err.reason}`;
+  return escrowRevertReason(err);
+}
+
+/**
+ * A refusal no row causes alone: `claimWithSignature` checks the authorizer's signature after every row, and a
+ * batch holds one receiverAuthorizer, so every row of the batch shares it (and bisecting would only repeat it).
+ */
+function batchWide(reason: string): boolean {
+  return reason.startsWith("EscrowInvalidAuthorizerSignature");
+}
+
+function unchanged(entry: QuarantineEntry, rec: ChannelRecord): boolean {
+  return entry.signedMax === rec.signedMax && entry.charged === rec.charged;
 }
 
 /**
  * Claims served vouchers in batches with `claimWithSignature`, then settles. Its work list is the store
  * (restart-safe); before claiming it reads each channel's on-chain `totalClaimed`, so a claim that was
  * mined before a crash is recorded, not repeated. Runs never overlap.
+ *
+ * One bad row never blocks the others: each batch is simulated first; a refused batch is bisected down to the rows
+ * the chain refuses, those are quarantined (in the store, with the decoded reason) and the rest is claimed. A
+ * quarantined channel is skipped while its stored voucher stays the same, and tried again once it changes or is
+ * released (`releaseQuarantined`). A failure that is not a refusal (RPC down) is retried, never quarantined.
  */
 export class SettlementWorker {
   private timers: NodeJS.Timeout[] = [];
@@ -97,9 +151,20 @@ export class SettlementWorker {
     return (await this.opts.store.listOwed()).reduce((s, r) => s + (r.charged - r.claimed), 0n);
   }
 
+  /** Unclaimed total the next round would try to claim: quarantined channels with unchanged vouchers left out. */
+  private async claimableExposure(): Promise<bigint> {
+    const held = new Map(
+      (await this.opts.store.listQuarantined()).map((e) => [e.channelId.toLowerCase(), e]),
+    );
+    return (await this.opts.store.listOwed()).reduce((s, r) => {
+      const entry = held.get(r.channelId.toLowerCase());
+      return entry && unchanged(entry, r) ? s : s + (r.charged - r.claimed);
+    }, 0n);
+  }
+
   private async checkRisk(): Promise<void> {
     if (this.running || this.opts.riskThreshold === undefined) return;
-    if ((await this.exposure()) >= this.opts.riskThreshold) await this.run().catch(() => undefined);
+    if ((await this.claimableExposure()) >= this.opts.riskThreshold) await this.run().catch(() => undefined);
   }
 
   /** One claim round (joins the current one if a round is running, then runs once more). */
@@ -124,52 +189,57 @@ export class SettlementWorker {
       try {
         return await fn();
       } catch (err) {
-        if (i >= attempts) throw err;
+        // A refusal is an answer: asking again gets the same one.
+        if (i >= attempts || refusalOf(err) !== undefined) throw err;
         await new Promise((r) => setTimeout(r, (this.opts.retryMs ?? 500) * i));
       }
     }
   }
 
   private async round(): Promise<RunReport> {
-    const report: RunReport = { claimedChannels: 0, claimedAmount: 0n, transactions: [] };
-    const owed = await this.opts.store.listOwed();
-    const todo: Array<{ rec: ChannelRecord; onChain: ChainChannel }> = [];
+    const report: RunReport = { claimedChannels: 0, claimedAmount: 0n, transactions: [], quarantined: [] };
+    const { store } = this.opts;
+    const owed = await store.listOwed();
+    const held = new Map((await store.listQuarantined()).map((e) => [e.channelId.toLowerCase(), e]));
+    const owedIds = new Set(owed.map((r) => r.channelId.toLowerCase()));
+    // A channel no longer owed (claimed since, e.g. before a refund) has nothing left to hold back.
+    for (const id of held.keys()) if (!owedIds.has(id)) await store.releaseQuarantine(id);
+    // One batch per receiverAuthorizer: `claimWithSignature` takes one authorizer signature for the whole batch.
+    const groups = new Map<string, Item[]>();
     for (const rec of owed) {
+      const id = rec.channelId.toLowerCase();
+      const entry = held.get(id);
+      if (entry && unchanged(entry, rec)) {
+        report.quarantined.push({ channelId: id, reason: entry.reason });
+        continue;
+      }
       const onChain = await this.retry(() => this.opts.chain.readChannel(rec.channelId));
       if (onChain.totalClaimed >= rec.charged) await this.markClaimed(rec.channelId, onChain.totalClaimed);
-      else if (rec.signature) todo.push({ rec, onChain });
-    }
-    const pairs = new Map<string, { receiver: string; token: string }>();
-    const size = this.opts.maxBatch ?? 50;
-    for (let i = 0; i < todo.length; i += size) {
-      const batch = todo.slice(i, i + size);
-      const rows: ClaimRow[] = batch.map(({ rec }) => ({
-        voucher: { channel: JSON.parse(rec.config) as ChannelConfigWire, maxClaimableAmount: rec.signedMax },
-        signature: rec.signature,
-        totalClaimed: rec.charged,
-      }));
-      const domain = {
-        name: "x402 Batch Settlement",
-        version: "1",
-        chainId: this.opts.chain.chainId,
-        verifyingContract: this.opts.chain.escrow,
-      };
-      const claims = batch.map(({ rec }) => ({
-        channelId: rec.channelId,
-        maxClaimableAmount: rec.signedMax,
-        totalClaimed: rec.charged,
-      }));
-      const signature = await this.opts.authorizer.signTypedData(domain, CLAIM_TYPES, { claims });
-      const tx = await this.retry(() => this.submitter.claimWithSignature(rows, signature));
-      report.transactions.push(tx);
-      for (const { rec, onChain } of batch) {
-        await this.markClaimed(rec.channelId, rec.charged);
-        report.claimedChannels++;
-        report.claimedAmount +=
-          rec.charged - (onChain.totalClaimed > rec.claimed ? onChain.totalClaimed : rec.claimed);
-        const c = JSON.parse(rec.config) as ChannelConfigWire;
-        pairs.set(`${c.receiver}:${c.token}`.toLowerCase(), { receiver: c.receiver, token: c.token });
+      else if (rec.signature) {
+        let channel: ChannelConfigWire;
+        try {
+          channel = JSON.parse(rec.config) as ChannelConfigWire;
+          if (typeof channel?.receiverAuthorizer !== "string") throw new Error("no receiverAuthorizer");
+        } catch {
+          await this.hold(rec, "malformed channel config in the store", report);
+          continue;
+        }
+        const row: ClaimRow = {
+          voucher: { channel, maxClaimableAmount: rec.signedMax },
+          signature: rec.signature,
+          totalClaimed: rec.charged,
+        };
+        const key = channel.receiverAuthorizer.toLowerCase();
+        const group = groups.get(key) ?? [];
+        group.push({ rec, onChain, row, held: entry });
+        groups.set(key, group);
       }
+    }
+    const pairs: Pairs = new Map();
+    const size = this.opts.maxBatch ?? 50;
+    for (const items of groups.values()) {
+      for (let i = 0; i < items.length; i += size)
+        await this.claimBatch(items.slice(i, i + size), report, pairs);
     }
     if (this.opts.settle !== false) {
       for (const { receiver, token } of pairs.values()) {
@@ -177,6 +247,141 @@ export class SettlementWorker {
       }
     }
     return report;
+  }
+
+  /** The batch simulator: the submitter's, else the chain's; undefined when there is none or `simulate` is false. */
+  private simulator(): Simulate | undefined {
+    if (this.opts.simulate === false) return undefined;
+    if (this.submitter.simulateClaim) return (c, s) => this.submitter.simulateClaim!(c, s);
+    if (this.opts.chain.simulateClaim) return (c, s) => this.opts.chain.simulateClaim!(c, s);
+    return undefined;
+  }
+
+  /** Claims `items` (one receiverAuthorizer), quarantining the rows the chain refuses. */
+  private async claimBatch(items: Item[], report: RunReport, pairs: Pairs): Promise<void> {
+    const simulate = this.simulator();
+    if (!simulate) return this.sendBisecting(items, report, pairs);
+    let rest = items;
+    for (let pass = 1; ; pass++) {
+      const refused = await this.findRefused(rest, simulate);
+      for (const [item, reason] of refused) await this.hold(item.rec, reason, report);
+      const bad = new Set(refused.map(([item]) => item));
+      rest = rest.filter((item) => !bad.has(item));
+      if (rest.length === 0) return;
+      const outcome = await this.send(rest);
+      if ("tx" in outcome) return this.recordClaimed(rest, outcome.tx, report, pairs);
+      if (pass >= SEND_PASSES) {
+        throw new Error(`claim batch refused although its simulation passed: ${outcome.refused}`);
+      }
+    }
+  }
+
+  /**
+   * The rows of `items` the chain refuses, each with its reason, found by bisection. `known` is the refusal of
+   * `items` when already known. Rows of different channels are independent: when a refused batch's first half
+   * passes, its first refused row (and the batch's reason) is in the second half, which then needs no simulation.
+   */
+  private async findRefused(
+    items: Item[],
+    simulate: Simulate,
+    known?: string,
+  ): Promise<Array<[Item, string]>> {
+    const reason = known ?? (await this.probe(items, simulate));
+    if (reason === undefined) return [];
+    if (items.length === 1 || batchWide(reason)) return items.map((item) => [item, reason]);
+    const mid = Math.ceil(items.length / 2);
+    const first = await this.findRefused(items.slice(0, mid), simulate);
+    const second = await this.findRefused(
+      items.slice(mid),
+      simulate,
+      first.length === 0 ? reason : undefined,
+    );
+    return [...first, ...second];
+  }
+
+  /** Why the chain would refuse `items` as one batch, or undefined when it would take it. Retries RPC failures. */
+  private async probe(items: Item[], simulate: Simulate): Promise<string | undefined> {
+    const rows = items.map((item) => item.row);
+    let signature: string;
+    try {
+      signature = await this.sign(items);
+    } catch (err) {
+      const reason = refusalOf(err);
+      if (reason === undefined) throw err;
+      return reason;
+    }
+    return this.retry(() => simulate(rows, signature));
+  }
+
+  /** Sends `items` as one batch: its transaction, or the chain's (or facilitator's) refusal. Retries RPC failures. */
+  private async send(items: Item[]): Promise<{ tx: string } | { refused: string }> {
+    const rows = items.map((item) => item.row);
+    try {
+      const signature = await this.sign(items);
+      return { tx: await this.retry(() => this.submitter.claimWithSignature(rows, signature)) };
+    } catch (err) {
+      const reason = refusalOf(err);
+      if (reason === undefined) throw err;
+      return { refused: reason };
+    }
+  }
+
+  /** Without a simulator: send, and on a refusal send each half, down to the refused rows. */
+  private async sendBisecting(items: Item[], report: RunReport, pairs: Pairs): Promise<void> {
+    const outcome = await this.send(items);
+    if ("tx" in outcome) return this.recordClaimed(items, outcome.tx, report, pairs);
+    if (items.length === 1 || batchWide(outcome.refused)) {
+      for (const item of items) await this.hold(item.rec, outcome.refused, report);
+      return;
+    }
+    const mid = Math.ceil(items.length / 2);
+    await this.sendBisecting(items.slice(0, mid), report, pairs);
+    await this.sendBisecting(items.slice(mid), report, pairs);
+  }
+
+  /** The receiverAuthorizer's `ClaimBatch` signature over `items`. */
+  private sign(items: Item[]): Promise<string> {
+    const domain = {
+      name: "x402 Batch Settlement",
+      version: "1",
+      chainId: this.opts.chain.chainId,
+      verifyingContract: this.opts.chain.escrow,
+    };
+    const claims = items.map(({ rec }) => ({
+      channelId: rec.channelId,
+      maxClaimableAmount: rec.signedMax,
+      totalClaimed: rec.charged,
+    }));
+    return this.opts.authorizer.signTypedData(domain, CLAIM_TYPES, { claims });
+  }
+
+  private async recordClaimed(items: Item[], tx: string, report: RunReport, pairs: Pairs): Promise<void> {
+    report.transactions.push(tx);
+    for (const { rec, onChain, held, row } of items) {
+      await this.markClaimed(rec.channelId, rec.charged);
+      if (held) await this.opts.store.releaseQuarantine(rec.channelId);
+      report.claimedChannels++;
+      report.claimedAmount +=
+        rec.charged - (onChain.totalClaimed > rec.claimed ? onChain.totalClaimed : rec.claimed);
+      const c = row.voucher.channel;
+      pairs.set(`${c.receiver}:${c.token}`.toLowerCase(), { receiver: c.receiver, token: c.token });
+    }
+  }
+
+  /** Quarantines `rec` as stored now, reports it and logs one line. */
+  private async hold(rec: ChannelRecord, reason: string, report: RunReport): Promise<void> {
+    const channelId = rec.channelId.toLowerCase();
+    await this.opts.store.quarantine({
+      channelId,
+      signedMax: rec.signedMax,
+      charged: rec.charged,
+      reason,
+      at: Date.now(),
+    });
+    report.quarantined.push({ channelId, reason });
+    this.opts.logger?.(
+      `z402 settlement: quarantined channel ${channelId} (charged ${rec.charged}, signedMax ${rec.signedMax}): ${reason}`,
+    );
   }
 
   /** Records `claimed` (only ever raising it), retrying on concurrent writes by the paywall. */

@@ -10,7 +10,7 @@ import { CliError } from "../errors";
 import type { Action } from "../program";
 import { existsSync } from "node:fs";
 import { EthersEscrowChain } from "../../server/chain";
-import { SettlementWorker } from "../../settlement";
+import { describeQuarantined, SettlementWorker } from "../../settlement";
 import { SqliteVoucherStore } from "../../store/sqlite";
 
 export const settleCommand: Action = async (_args, options, globals) => {
@@ -59,13 +59,21 @@ export const claimCommand: Action = async (_args, options, globals) => {
       signer,
     );
     const report = await new SettlementWorker({ store, chain, authorizer: signer, settle: false }).run();
+    // Channels the chain refused: held back (not retried until their voucher changes), listed one per line.
+    const held = report.quarantined.map((q) => ["quarantined", describeQuarantined(q)] as [string, string]);
     emit(globals.json, report, () =>
       report.claimedChannels === 0
-        ? "Nothing to claim: every served voucher is already claimed."
+        ? [
+            held.length === 0
+              ? "Nothing to claim: every served voucher is already claimed."
+              : "Nothing claimed. Held back because the chain refused their vouchers (retried when they change):",
+            ...(held.length ? [keyValues(held)] : []),
+          ].join("\n")
         : keyValues([
             ["claimed", formatToken(report.claimedAmount)],
             ["channels", String(report.claimedChannels)],
             ["transactions", report.transactions.join(", ")],
+            ...held,
             ["next", "z402 settle (moves the claimed funds to the receiver)"],
           ]),
     );

@@ -90,4 +90,38 @@ export function shouldBehaveLikeVoucherStore(make: () => Promise<VoucherStore>):
     await store.compareAndSet(rec({ channelId: ID.toUpperCase().replace("0X", "0x") }), 0);
     expect(await store.get(ID)).to.not.equal(undefined);
   });
+
+  it("keeps a quarantined channel with its voucher amounts and reason, apart from the channel record", async () => {
+    const big = 2n ** 127n + 1n;
+    await store.compareAndSet(rec({ charged: 5n, signedMax: 5n }), 0);
+    await store.quarantine({
+      channelId: ID.toUpperCase().replace("0X", "0x"),
+      signedMax: big,
+      charged: 5n,
+      reason: "EscrowClaimExceedsBalance",
+      at: 1,
+    });
+    expect(await store.listQuarantined()).to.deep.equal([
+      { channelId: ID, signedMax: big, charged: 5n, reason: "EscrowClaimExceedsBalance", at: 1 },
+    ]);
+    expect(await store.get(ID)).to.deep.include({ charged: 5n, signedMax: 5n, version: 1 });
+    expect((await store.listOwed()).map((r) => r.channelId)).to.deep.equal([ID]);
+  });
+
+  it("upserts a quarantine entry by channel id", async () => {
+    await store.quarantine({ channelId: ID, signedMax: 5n, charged: 5n, reason: "first", at: 1 });
+    await store.quarantine({ channelId: ID, signedMax: 9n, charged: 7n, reason: "second", at: 2 });
+    expect(await store.listQuarantined()).to.deep.equal([
+      { channelId: ID, signedMax: 9n, charged: 7n, reason: "second", at: 2 },
+    ]);
+  });
+
+  it("releases one quarantined channel and leaves the others", async () => {
+    const other = "0x" + "cd".repeat(32);
+    await store.quarantine({ channelId: ID, signedMax: 5n, charged: 5n, reason: "a", at: 1 });
+    await store.quarantine({ channelId: other, signedMax: 3n, charged: 3n, reason: "b", at: 2 });
+    await store.releaseQuarantine(ID.toUpperCase().replace("0X", "0x"));
+    await store.releaseQuarantine("0x" + "ee".repeat(32)); // unknown: a no-op
+    expect((await store.listQuarantined()).map((e) => e.channelId)).to.deep.equal([other]);
+  });
 }
