@@ -32,10 +32,14 @@ export interface WrapFetchOptions {
   exactOnly?: boolean;
   /**
    * A voucher request that fails at the network level is re-sent unchanged (same voucher, same payment
-   * identifier), so the server either serves it for the first time or replays it without a new charge.
+   * identifier), so the server either serves it for the first time or answers from its stored copy of the first
+   * answer, without running the handler or charging again. Waits double from `delayMs` (at most 2 s each).
    */
   networkRetry?: { attempts: number; delayMs: number };
 }
+
+/** Default re-sends of a payment lost at the network level: 0.2 + 0.4 + 0.8 + 1.6 + 2 s of waiting at most. */
+export const DEFAULT_NETWORK_RETRY = { attempts: 6, delayMs: 200 };
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -70,13 +74,15 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
   };
 
   async function sendWithRetry(url: string, init: RequestInit | undefined, body: unknown): Promise<Response> {
-    const retry = options.networkRetry ?? { attempts: 3, delayMs: 200 };
+    const retry = options.networkRetry ?? DEFAULT_NETWORK_RETRY;
     for (let attempt = 1; ; attempt++) {
       try {
         return await send(url, init, "payment-signature", body);
       } catch (err) {
         if (attempt >= retry.attempts) throw err;
-        await new Promise((r) => setTimeout(r, retry.delayMs));
+        // Backs off (doubling, at most 2 s), so a server that restarts after charging can still answer from its
+        // stored copy of the answer.
+        await new Promise((r) => setTimeout(r, Math.min(retry.delayMs * 2 ** (attempt - 1), 2_000)));
       }
     }
   }

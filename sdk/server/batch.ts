@@ -15,6 +15,8 @@ import type { PaywallOptions } from "./options";
 import { PaymentRefusal, REASONS } from "./reasons";
 import type { Requirements } from "./requirements";
 import { ChannelLocks } from "./channel-lock";
+import { replayAnswer } from "./idempotency";
+import type { HttpAnswer } from "./requirements";
 
 export interface BatchTicket {
   scheme: "batch-settlement";
@@ -24,8 +26,8 @@ export interface BatchTicket {
   record: ChannelRecord;
   chain: ChainChannel;
   paymentId: string;
-  /** An idempotent retry of the last committed payment: served again, charged nothing. */
-  replay: boolean;
+  /** The request the payment identifier is bound to (see `requestFingerprint`). */
+  fingerprint: string;
   release: () => void;
 }
 
@@ -112,8 +114,17 @@ export class BatchScheme {
     }
   }
 
-  /** Steps 1–5 of the server rules; resolves with the channel reserved and the voucher persisted. */
-  async accept(accepted: Requirements, offer: Requirements, raw: unknown, price: bigint, paymentId: string) {
+  /**
+   * Steps 1–5 of the server rules; resolves with the channel reserved and the voucher persisted, or, for a retry
+   * of the channel's last committed payment (same payment identifier, same request), with the answer stored then.
+   */
+  async accept(
+    accepted: Requirements,
+    offer: Requirements,
+    raw: unknown,
+    price: bigint,
+    payment: { id: string; fingerprint: string },
+  ): Promise<BatchTicket | { answer: HttpAnswer }> {
     const payload = parseWith(batchPayloadSchema, raw);
     const config: ChannelConfigWire = payload.channelConfig;
     this.checkConfig(accepted, offer, config);
@@ -121,31 +132,36 @@ export class BatchScheme {
     const { channelId, configJson } = this.verifyPrepared(config, payload.voucher);
     const max = BigInt(payload.voucher.maxClaimableAmount);
     if (payload.type === "deposit") {
+      // A retried deposit must find its stored answer before its authorization is submitted (and refused) again.
+      const stored = payment.id ? await this.opts.store.get(channelId) : undefined;
+      if (stored?.paymentId === payment.id) return { answer: this.replay(stored, payment.fingerprint) };
       await this.deposits.accept(config, channelId, payload.deposit, max, { payload: raw, offer });
     }
 
     const release = await this.lock(channelId);
     try {
       const chain = await this.opts.mirror.channel(channelId);
-      const balance = chain.balance + (this.deposits.provisional(channelId) ?? 0n);
+      const balance = this.spendable(channelId, chain);
       if (balance === 0n) throw new PaymentRefusal(REASONS.bsChannelNotFound);
       const record = await this.recordOf(channelId, config, chain);
       if (record.lock && record.lockUntil > Date.now()) throw new PaymentRefusal(REASONS.bsChannelBusy);
-      const replay =
-        paymentId !== "" && paymentId === record.paymentId && max === record.signedMax && record.lock === "";
-      if (!replay) this.checkVoucher(record, chain, balance, max, price);
-      const next: ChannelRecord = replay
-        ? record
-        : {
-            ...record,
-            config: configJson,
-            signedMax: max,
-            signature: payload.voucher.signature,
-            lock: `${this.instance}:${++this.tickets}`,
-            lockUntil: Date.now() + (this.opts.lockMs ?? 30_000),
-          };
+      if (payment.id !== "" && payment.id === record.paymentId) {
+        // A retry never runs the handler: the stored answer, or a 409 saying why there is none.
+        const answer = this.replay(record, payment.fingerprint);
+        release();
+        return { answer };
+      }
+      this.checkVoucher(record, chain, this.capped(record, chain, balance), max, price);
+      const next: ChannelRecord = {
+        ...record,
+        config: configJson,
+        signedMax: max,
+        signature: payload.voucher.signature,
+        lock: `${this.instance}:${++this.tickets}`,
+        lockUntil: Date.now() + (this.opts.lockMs ?? 30_000),
+      };
       // Persist before serve: the voucher is durable before the handler runs.
-      if (!replay && !(await this.opts.store.compareAndSet(next, record.version))) {
+      if (!(await this.opts.store.compareAndSet(next, record.version))) {
         throw new PaymentRefusal(REASONS.bsChannelBusy);
       }
       const ticket: BatchTicket = {
@@ -155,8 +171,8 @@ export class BatchScheme {
         price,
         record: next,
         chain,
-        paymentId,
-        replay,
+        paymentId: payment.id,
+        fingerprint: payment.fingerprint,
         release,
       };
       return ticket;
@@ -164,6 +180,27 @@ export class BatchScheme {
       release();
       throw err;
     }
+  }
+
+  /** The stored answer of the channel's last committed payment, or the 409 that says why there is none. */
+  private replay(record: ChannelRecord, fingerprint: string): HttpAnswer {
+    return replayAnswer(record, fingerprint, Date.now(), this.opts.idempotency?.windowMs);
+  }
+
+  /** The balance vouchers may spend: the mirrored balance plus unconfirmed deposits this instance accepted. */
+  private spendable(channelId: string, chain: ChainChannel): bigint {
+    return chain.balance + (this.deposits.provisional(channelId) ?? 0n);
+  }
+
+  /**
+   * `balance` lowered to the shared record's cap while this instance's chain view predates the refund that wrote
+   * it (its `refundNonce` is older), so no replica serves past a refund another instance made.
+   */
+  private capped(record: ChannelRecord, chain: ChainChannel, balance: bigint): bigint {
+    if (record.capNonce === 0n || chain.refundNonce >= record.capNonce) return balance;
+    const provisional = balance - chain.balance;
+    const base = chain.balance < record.capBalance ? chain.balance : record.capBalance;
+    return base + provisional;
   }
 
   /** Step 1: the payment's requirements are the offer's, and the channel config is this server's terms. */
@@ -256,7 +293,7 @@ export class BatchScheme {
   channelState(record: ChannelRecord, chain: ChainChannel) {
     return {
       channelId: record.channelId,
-      balance: (chain.balance + (this.deposits.provisional(record.channelId) ?? 0n)).toString(),
+      balance: this.capped(record, chain, this.spendable(record.channelId, chain)).toString(),
       totalClaimed: chain.totalClaimed.toString(),
       withdrawRequestedAt: Number(chain.withdrawInitiatedAt),
       refundNonce: chain.refundNonce.toString(),
@@ -264,20 +301,30 @@ export class BatchScheme {
     };
   }
 
-  /** Step 5, after the handler: commit the charge (≤ price) or release the reservation. */
-  async finish(t: BatchTicket, ok: boolean, charge: bigint): Promise<ChannelRecord | undefined> {
+  /**
+   * Step 5, after the handler: commit the charge (≤ price) with the request's fingerprint and, when `keep` gives
+   * one, the answer kept for retries; or release the reservation when the handler failed.
+   */
+  async finish(
+    t: BatchTicket,
+    ok: boolean,
+    charge: bigint,
+    keep?: (committed: ChannelRecord) => string,
+  ): Promise<ChannelRecord | undefined> {
     try {
-      if (t.replay) return t.record;
-      const next: ChannelRecord = ok
-        ? {
-            ...t.record,
-            charged: t.record.charged + charge,
-            lock: "",
-            lockUntil: 0,
-            paymentId: t.paymentId,
-            lastCharge: charge,
-          }
-        : { ...t.record, lock: "", lockUntil: 0 };
+      let next: ChannelRecord = { ...t.record, lock: "", lockUntil: 0 };
+      if (ok) {
+        next = {
+          ...next,
+          charged: t.record.charged + charge,
+          paymentId: t.paymentId,
+          lastCharge: charge,
+          requestDigest: t.paymentId ? t.fingerprint : "",
+          response: "",
+          respondedAt: Date.now(),
+        };
+        if (t.paymentId && keep) next.response = keep(next);
+      }
       const written = await this.opts.store.compareAndSet(next, t.record.version);
       return written ? next : undefined;
     } finally {

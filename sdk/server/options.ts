@@ -4,6 +4,7 @@ import type { EscrowChain } from "./chain";
 import type { FacilitatorOption } from "./delegate";
 import type { ChainMirror } from "./mirror";
 import type { DepositRisk } from "./deposit";
+import type { IdempotencyOptions } from "./idempotency";
 
 /** The request facts the core needs; adapters fill it from their framework. */
 export interface PaywallRequest {
@@ -13,6 +14,11 @@ export interface PaywallRequest {
   /** Absolute URL of the resource, for the 402's `resource.url`. */
   resourceUrl: string;
   header(name: string): string | undefined;
+  /**
+   * The request body's bytes, read without consuming it for the handler (adapters that can). A paid retry's
+   * payment identifier is bound to its digest; without it the binding covers method, target, price and payload.
+   */
+  body?: () => Promise<Uint8Array | undefined>;
 }
 
 export interface RouteConfig {
@@ -79,4 +85,6 @@ export interface PaywallOptions {
   maxTimeoutSeconds?: number;
   /** Stop accepting vouchers this long before a pending withdrawal can be finalized (s). Default 300. */
   withdrawSafetySeconds?: number;
+  /** Stored answers for retries that carry the same payment identifier (window and size cap). */
+  idempotency?: IdempotencyOptions;
 }

@@ -4,6 +4,8 @@ import { ExactScheme, type ExactTicket } from "./exact";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 import { PaymentRefusal, REASONS } from "./reasons";
 import { isRefundPayload, RefundHandler } from "./refund";
+import { bodyDigest, requestFingerprint, storeAnswer, type CapturedAnswer } from "./idempotency";
+import type { ChannelRecord } from "../store/types";
 import {
   badRequest,
   matchRoute,
@@ -85,14 +87,32 @@ export class Paywall {
       if (offer.scheme === "batch-settlement" && isRefundPayload(payment.payload)) {
         return { type: "respond", answer: await this.refunds.refund(accepted, offer, payment.payload, v1) };
       }
-      const ticket =
-        offer.scheme === "exact"
-          ? await this.exact.accept(accepted, offer, payment.payload, price, v1)
-          : await this.batch.accept(accepted, offer, payment.payload, price, paymentId);
-      return { type: "proceed", ticket: { ...ticket, v1, route } };
+      if (offer.scheme === "exact") {
+        const ticket = await this.exact.accept(accepted, offer, payment.payload, price, v1);
+        return { type: "proceed", ticket: { ...ticket, v1, route } };
+      }
+      const fingerprint = paymentId ? await this.fingerprint(req, header, price) : "";
+      const acceptance = await this.batch.accept(accepted, offer, payment.payload, price, {
+        id: paymentId,
+        fingerprint,
+      });
+      if ("answer" in acceptance) return { type: "respond", answer: acceptance.answer };
+      return { type: "proceed", ticket: { ...acceptance, v1, route } };
     } catch (err) {
       return { type: "respond", answer: this.refusal(req, route, accepts, err, v1) };
     }
+  }
+
+  /** What a payment identifier is bound to: the exact payload, method, target, price and body digest. */
+  private async fingerprint(req: PaywallRequest, header: string, price: bigint): Promise<string> {
+    const body = req.body ? await req.body() : undefined;
+    return requestFingerprint({
+      header,
+      method: req.method,
+      url: req.url,
+      price,
+      bodyDigest: bodyDigest(body),
+    });
   }
 
   private refusal(
@@ -104,7 +124,7 @@ export class Paywall {
   ) {
     // Our own failures (RPC down, store down) are 503: the payment was fine and may be retried as is.
     if (!(err instanceof PaymentRefusal)) return { ...badRequest(REASONS.chainUnavailable), status: 503 };
-    if (err.status === 400 || err.status === 503) return { ...badRequest(err.reason), status: err.status };
+    if (err.status !== 402) return { ...badRequest(err.reason), status: err.status };
     const list = err.extra
       ? accepts.map((a) =>
           a.scheme === "batch-settlement" ? { ...a, extra: { ...a.extra, ...err.extra } } : a,
@@ -117,7 +137,7 @@ export class Paywall {
    * After the handler: `ok` false (handler failed) releases the reservation without charging;
    * otherwise commits `charge` (default: the price; clamped to [0, price]).
    */
-  async complete(ticket: Ticket, ok: boolean, charge?: bigint): Promise<Completion> {
+  async complete(ticket: Ticket, ok: boolean, charge?: bigint, answer?: CapturedAnswer): Promise<Completion> {
     const network = this.options.network;
     if (ticket.scheme === "exact") {
       const response = {
@@ -132,24 +152,31 @@ export class Paywall {
     let actual = charge ?? ticket.price;
     if (actual < 0n) actual = 0n;
     if (actual > ticket.price) actual = ticket.price;
-    if (ticket.replay) actual = ticket.record.lastCharge;
-    const record = await this.batch.finish(ticket, ok, actual);
+    const headersFor = (record: ChannelRecord) =>
+      paymentResponseHeaders(ticket.v1, {
+        success: true,
+        transaction: "",
+        network,
+        payer: ticket.payer,
+        amount: "",
+        extra: {
+          chargedAmount: actual.toString(),
+          channelState: this.batch.channelState(record, ticket.chain),
+        },
+      });
+    const keep = answer
+      ? (record: ChannelRecord) =>
+          storeAnswer(
+            { ...answer, headers: { ...answer.headers, ...headersFor(record) } },
+            this.options.idempotency?.maxBodyBytes,
+          )
+      : undefined;
+    const record = await this.batch.finish(ticket, ok, actual, keep);
     if (!ok) return { type: "headers", headers: {} };
     if (!record) {
       return { type: "respond", answer: { ...badRequest(REASONS.bsChannelBusy), status: 409 } };
     }
-    const response = {
-      success: true,
-      transaction: "",
-      network,
-      payer: ticket.payer,
-      amount: "",
-      extra: {
-        chargedAmount: actual.toString(),
-        channelState: this.batch.channelState(record, ticket.chain),
-      },
-    };
-    return { type: "headers", headers: paymentResponseHeaders(ticket.v1, response) };
+    return { type: "headers", headers: headersFor(record) };
   }
 
   /** Current charge function for a request (routes with dynamic prices). */

@@ -18,7 +18,10 @@ export const REASONS = {
   signatureHighS: "z402_signature_high_s",
   signatureMalformed: "z402_signature_malformed",
   withdrawPending: "z402_withdraw_pending",
+  /** The payment identifier was used for a different payment payload or request (409). */
   idempotencyConflict: "z402_payment_identifier_conflict",
+  /** The payment identifier's answer is not kept (over the size cap, or past the window): nothing is served twice. */
+  idempotencyAnswerUnavailable: "z402_payment_identifier_answer_unavailable",
   chainUnavailable: "z402_chain_unavailable",
   /** The delegated facilitator could not be reached or failed itself (503: the same payment may be retried). */
   facilitatorUnavailable: "z402_facilitator_unavailable",

@@ -63,7 +63,9 @@ export class RefundHandler {
       const refundable = before.balance > owed ? before.balance - owed : 0n;
       if (refundable === 0n) throw new PaymentRefusal(REASONS.bsRefundNoBalance);
       const amount = requested !== undefined && requested < refundable ? requested : refundable;
-      const locked = await this.persist(record, config, payload.voucher);
+      // The cap every replica checks until its chain view has this refund: the balance the refund leaves.
+      const cap = { capNonce: before.refundNonce + 1n, capBalance: before.balance - amount };
+      const locked = await this.persist({ ...record, ...cap }, config, payload.voucher);
       const claims: ClaimRow[] =
         record.charged > before.totalClaimed
           ? [
@@ -78,7 +80,9 @@ export class RefundHandler {
       try {
         transaction = await this.send(config, channelId, amount, claims, before.refundNonce);
       } catch (err) {
-        await this.unlock({ ...locked, lock: "", lockUntil: 0 }, locked.version);
+        // Not sent (or reverted): the channel keeps the cap it had before.
+        const uncapped = { capNonce: record.capNonce, capBalance: record.capBalance };
+        await this.unlock({ ...locked, ...uncapped, lock: "", lockUntil: 0 }, locked.version);
         throw chainFailure(err, REASONS.bsRefundTransactionFailed);
       }
       const after = await this.opts.chain.readChannel(channelId);

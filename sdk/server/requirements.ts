@@ -9,7 +9,12 @@ export type Requirements = OfferedRequirements;
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
+}
+
+/** An answer's body as text (stored answers keep bytes). */
+export function answerText(answer: HttpAnswer): string {
+  return typeof answer.body === "string" ? answer.body : new TextDecoder().decode(answer.body);
 }
 
 const EXPOSE = "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE";

@@ -1,4 +1,4 @@
-export type { ChannelRecord, VoucherStore } from "./types";
+export type { ChannelRecord, QuarantineEntry, VoucherStore } from "./types";
 export { emptyRecord, lockOwnedBy } from "./types";
 export { SqliteVoucherStore, type SqliteStoreOptions } from "./sqlite";
 export { RedisVoucherStore, type RedisStoreOptions } from "./redis";

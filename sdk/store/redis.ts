@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { ChannelRecord, VoucherStore } from "./types";
 import { lockOwnedBy } from "./types";
+import type { QuarantineEntry } from "./types";
 
 /**
  * Atomic compare-and-set of one channel hash. KEYS: channel hash, owed set, locked set.
@@ -31,6 +32,12 @@ function toRecord(h: Hash): ChannelRecord {
     lockUntil: Number(h.lockUntil),
     paymentId: h.paymentId,
     lastCharge: BigInt(h.lastCharge),
+    // Fields added after the first release read as their defaults in older hashes.
+    requestDigest: h.requestDigest ?? "",
+    response: h.response ?? "",
+    respondedAt: Number(h.respondedAt ?? 0),
+    capNonce: BigInt(h.capNonce ?? 0),
+    capBalance: BigInt(h.capBalance ?? 0),
     version: Number(h.version),
   };
 }
@@ -47,6 +54,11 @@ function fields(r: ChannelRecord): string[] {
     "lockUntil", String(r.lockUntil),
     "paymentId", r.paymentId,
     "lastCharge", r.lastCharge.toString(),
+    "requestDigest", r.requestDigest,
+    "response", r.response,
+    "respondedAt", String(r.respondedAt),
+    "capNonce", r.capNonce.toString(),
+    "capBalance", r.capBalance.toString(),
   ]; // prettier-ignore
 }
 
@@ -127,5 +139,47 @@ export class RedisVoucherStore implements VoucherStore {
 
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.quit();
+  }
+
+  /** A quarantined channel's hash; `${prefix}:quarantined` is the set of their ids. */
+  private quarantineKey(channelId: string): string {
+    return `${this.prefix}:q:${channelId.toLowerCase()}`;
+  }
+
+  async quarantine(entry: QuarantineEntry): Promise<void> {
+    const id = entry.channelId.toLowerCase();
+    await this.client
+      .multi()
+      .hset(this.quarantineKey(id), {
+        channelId: id,
+        signedMax: entry.signedMax.toString(),
+        charged: entry.charged.toString(),
+        reason: entry.reason,
+        at: String(entry.at),
+      })
+      .sadd(`${this.prefix}:quarantined`, id)
+      .exec();
+  }
+
+  async listQuarantined(): Promise<QuarantineEntry[]> {
+    const ids = await this.client.smembers(`${this.prefix}:quarantined`);
+    const out: QuarantineEntry[] = [];
+    for (const id of ids) {
+      const h = (await this.client.hgetall(this.quarantineKey(id))) as Hash;
+      if (!h.channelId) continue;
+      out.push({
+        channelId: h.channelId,
+        signedMax: BigInt(h.signedMax),
+        charged: BigInt(h.charged),
+        reason: h.reason,
+        at: Number(h.at),
+      });
+    }
+    return out.sort((a, b) => a.at - b.at || (a.channelId < b.channelId ? -1 : 1));
+  }
+
+  async releaseQuarantine(channelId: string): Promise<void> {
+    const id = channelId.toLowerCase();
+    await this.client.multi().del(this.quarantineKey(id)).srem(`${this.prefix}:quarantined`, id).exec();
   }
 }

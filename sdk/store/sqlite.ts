@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import type { ChannelRecord, VoucherStore } from "./types";
 import { lockOwnedBy } from "./types";
+import type { QuarantineEntry } from "./types";
 
 export interface SqliteStoreOptions {
   /** Database file; ":memory:" for tests. */
@@ -20,13 +21,28 @@ interface Row {
   lock_until: number;
   payment_id: string;
   last_charge: string;
+  request_digest: string;
+  response: string;
+  responded_at: number;
+  cap_nonce: string;
+  cap_balance: string;
   version: number;
 }
 
 const NAMES = [
   "channel_id", "config", "charged", "signed_max", "signature", "claimed",
-  "lock", "lock_until", "payment_id", "last_charge", "version", "owed",
+  "lock", "lock_until", "payment_id", "last_charge", "request_digest", "response", "responded_at",
+  "cap_nonce", "cap_balance", "version", "owed",
 ]; // prettier-ignore
+
+/** Columns added after the first release, with their definitions: older files get them on open. */
+const ADDED_COLUMNS: Array<[string, string]> = [
+  ["request_digest", "TEXT NOT NULL DEFAULT ''"],
+  ["response", "TEXT NOT NULL DEFAULT ''"],
+  ["responded_at", "INTEGER NOT NULL DEFAULT 0"],
+  ["cap_nonce", "TEXT NOT NULL DEFAULT '0'"],
+  ["cap_balance", "TEXT NOT NULL DEFAULT '0'"],
+];
 
 function toRecord(row: Row): ChannelRecord {
   return {
@@ -40,6 +56,11 @@ function toRecord(row: Row): ChannelRecord {
     lockUntil: row.lock_until,
     paymentId: row.payment_id,
     lastCharge: BigInt(row.last_charge),
+    requestDigest: row.request_digest,
+    response: row.response,
+    respondedAt: row.responded_at,
+    capNonce: BigInt(row.cap_nonce),
+    capBalance: BigInt(row.cap_balance),
     version: row.version,
   };
 }
@@ -59,6 +80,11 @@ function rowValues(r: ChannelRecord, version: number): unknown[] {
     r.lockUntil,
     r.paymentId,
     r.lastCharge.toString(),
+    r.requestDigest,
+    r.response,
+    r.respondedAt,
+    r.capNonce.toString(),
+    r.capBalance.toString(),
     version,
     r.charged > r.claimed ? 1 : 0,
   ];
@@ -94,6 +120,14 @@ export class SqliteVoucherStore implements VoucherStore {
       channel_id TEXT PRIMARY KEY, config TEXT NOT NULL, charged TEXT NOT NULL, signed_max TEXT NOT NULL,
       signature TEXT NOT NULL, claimed TEXT NOT NULL, lock TEXT NOT NULL, lock_until INTEGER NOT NULL,
       payment_id TEXT NOT NULL, last_charge TEXT NOT NULL, version INTEGER NOT NULL, owed INTEGER NOT NULL)`);
+    const present = new Set(
+      (this.db.prepare("PRAGMA table_info(z402_channels)").all() as Array<{ name: string }>).map(
+        (c) => c.name,
+      ),
+    );
+    for (const [name, definition] of ADDED_COLUMNS) {
+      if (!present.has(name)) this.db.exec(`ALTER TABLE z402_channels ADD COLUMN ${name} ${definition}`);
+    }
     this.db.exec("CREATE INDEX IF NOT EXISTS z402_channels_owed ON z402_channels (owed)");
     this.selectOne = this.db.prepare("SELECT * FROM z402_channels WHERE channel_id = ?");
     this.insert = this.db.prepare(
@@ -172,5 +206,57 @@ export class SqliteVoucherStore implements VoucherStore {
   async close(): Promise<void> {
     if (this.queue.length > 0) this.flush();
     if (this.db.open) this.db.close();
+  }
+
+  /** Statements of the `z402_quarantine` table, created on first use (each write is its own durable commit). */
+  private quarantineSql?: { upsert: Database.Statement; all: Database.Statement; remove: Database.Statement };
+
+  private quarantineTable() {
+    if (!this.quarantineSql) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS z402_quarantine (
+        channel_id TEXT PRIMARY KEY, signed_max TEXT NOT NULL, charged TEXT NOT NULL, reason TEXT NOT NULL,
+        at INTEGER NOT NULL)`);
+      this.quarantineSql = {
+        upsert: this.db.prepare(
+          `INSERT INTO z402_quarantine (channel_id, signed_max, charged, reason, at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(channel_id) DO UPDATE SET signed_max = excluded.signed_max, charged = excluded.charged,
+           reason = excluded.reason, at = excluded.at`,
+        ),
+        all: this.db.prepare("SELECT * FROM z402_quarantine ORDER BY at, channel_id"),
+        remove: this.db.prepare("DELETE FROM z402_quarantine WHERE channel_id = ?"),
+      };
+    }
+    return this.quarantineSql;
+  }
+
+  async quarantine(entry: QuarantineEntry): Promise<void> {
+    this.quarantineTable().upsert.run(
+      entry.channelId.toLowerCase(),
+      entry.signedMax.toString(),
+      entry.charged.toString(),
+      entry.reason,
+      entry.at,
+    );
+  }
+
+  async listQuarantined(): Promise<QuarantineEntry[]> {
+    const rows = this.quarantineTable().all.all() as Array<{
+      channel_id: string;
+      signed_max: string;
+      charged: string;
+      reason: string;
+      at: number;
+    }>;
+    return rows.map((r) => ({
+      channelId: r.channel_id,
+      signedMax: BigInt(r.signed_max),
+      charged: BigInt(r.charged),
+      reason: r.reason,
+      at: r.at,
+    }));
+  }
+
+  async releaseQuarantine(channelId: string): Promise<void> {
+    this.quarantineTable().remove.run(channelId.toLowerCase());
   }
 }

@@ -12,6 +12,7 @@ import {
 import { UserBuilder, jsonRpcHandler } from "@a2a-js/sdk/server/express";
 import type { Paywall } from "../../server/paywall";
 import type { PaywallRequest } from "../../server/options";
+import { answerText } from "../../server/requirements";
 import { buildA2ACard, buildA2ACardV03 } from "../card-build";
 import { X402_A2A_EXT_URIS, X402_META, isX402ExtensionUri } from "../constants";
 import type { AgentDescription } from "../types";
@@ -151,7 +152,7 @@ class PaidExecutor implements AgentExecutor {
       const answer = outcome.answer;
       let required = decodeHeader(answer.headers["payment-required"]) as { error?: string } | undefined;
       const reason =
-        required?.error ?? (JSON.parse(answer.body) as { error?: string }).error ?? "invalid_payload";
+        required?.error ?? (JSON.parse(answerText(answer)) as { error?: string }).error ?? "invalid_payload";
       if (!required) {
         const fresh = await this.o.paywall.handle(this.request(skill, undefined));
         required =
@@ -186,7 +187,8 @@ class PaidExecutor implements AgentExecutor {
     if (outcome.type === "proceed") {
       const done = await this.o.paywall.complete(outcome.ticket, true, result.charge);
       if (done.type === "respond") {
-        const reason = (JSON.parse(done.answer.body) as { error?: string }).error ?? "settlement_failed";
+        const reason =
+          (JSON.parse(answerText(done.answer)) as { error?: string }).error ?? "settlement_failed";
         this.publish(
           ctx,
           bus,

@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Outcome, Paywall, Ticket } from "../paywall";
 import type { PaywallRequest } from "../options";
 import type { HttpAnswer } from "../requirements";
+import type { CapturedAnswer } from "../idempotency";
+
+/** Headers never kept for an idempotent retry: a replayed answer must not hand out the first caller's session. */
+const NOT_KEPT = new Set(["set-cookie", "content-length", "transfer-encoding", "connection"]);
 
 /** Per-request payment context a Node/Express handler can read, and set the actual charge on. */
 export interface PaymentContext {
@@ -22,9 +26,22 @@ export function setCharge(req: IncomingMessage, amount: bigint): void {
   if (ctx) ctx.charge = amount;
 }
 
+/**
+ * The body an earlier middleware already parsed (`express.json()`, `express.raw()`, `express.text()`), as bytes;
+ * undefined when none did (the stream is the handler's to read).
+ */
+function parsedBody(req: IncomingMessage): Uint8Array | undefined {
+  const body = (req as IncomingMessage & { body?: unknown }).body;
+  if (body === undefined || body === null) return undefined;
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === "string") return Buffer.from(body);
+  return Buffer.from(JSON.stringify(body));
+}
+
 export function toPaywallRequest(req: IncomingMessage): PaywallRequest {
   const host = req.headers.host ?? "localhost";
   return {
+    body: async () => parsedBody(req),
     method: req.method ?? "GET",
     url: req.url ?? "/",
     resourceUrl: `http://${host}${req.url ?? "/"}`,
@@ -102,10 +119,22 @@ export function interceptResponse(
     return res;
   } as typeof res.end;
 
+  /** The buffered answer, for a retry with the same payment identifier (the paywall applies the size cap). */
+  const captured = (): CapturedAnswer => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (value === undefined || NOT_KEPT.has(name)) continue;
+      headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+    }
+    return { status: res.statusCode, headers, body: Buffer.concat(chunks) };
+  };
+
   const finish = async () => {
     let answer: HttpAnswer | undefined;
     try {
-      const done = await paywall.complete(ticket, res.statusCode < 400, ctx.charge);
+      const ok = res.statusCode < 400;
+      const keep = ok && ticket.scheme === "batch-settlement" && ticket.paymentId !== "";
+      const done = await paywall.complete(ticket, ok, ctx.charge, keep ? captured() : undefined);
       if (done.type === "respond") answer = done.answer;
       else for (const [k, v] of Object.entries(done.headers)) res.setHeader(k, v);
     } catch {

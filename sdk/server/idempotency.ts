@@ -1,0 +1,97 @@
+/**
+ * Idempotent retries, as x402's `payment-identifier` extension means them: a payment identifier is bound to the
+ * exact payment payload and to the request it bought (method, target, body digest, price). The same identifier on
+ * the same request gets the answer that was stored with the charge, and the handler does not run again; the same
+ * identifier on anything else is a conflict (409). A voucher without a stored answer buys nothing twice.
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import type { ChannelRecord } from "../store/types";
+import { PaymentRefusal, REASONS } from "./reasons";
+import type { HttpAnswer } from "./requirements";
+
+/** What the adapter sent (or is about to send) for a paid request, before the payment headers are added. */
+export interface CapturedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** The serialized form kept in `ChannelRecord.response`. */
+interface StoredAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** Base64 of the body bytes. */
+  body: string;
+}
+
+export interface IdempotencyOptions {
+  /** How long a stored answer can be fetched again with its payment identifier (ms). Default 10 minutes. */
+  windowMs?: number;
+  /** Largest body kept for a retry (bytes); a larger answer is served once and not kept. Default 64 KiB. */
+  maxBodyBytes?: number;
+}
+
+export const DEFAULT_WINDOW_MS = 10 * 60_000;
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** The request facts a payment identifier is bound to. */
+export interface RequestFacts {
+  /** The raw payment header: binding to it binds the id to the exact payment payload. */
+  header: string;
+  method: string;
+  /** Request target (path and query). */
+  url: string;
+  price: bigint;
+  /** Digest of the request body, "" when the body is empty or the adapter cannot read it. */
+  bodyDigest: string;
+}
+
+const SEP = "\n";
+
+/** SHA-256 (hex) over the request facts, in a fixed order with a separator no fact can contain unescaped. */
+export function requestFingerprint(f: RequestFacts): string {
+  const text = [f.header, f.method.toUpperCase(), f.url, f.price.toString(), f.bodyDigest]
+    .map((part) => part.replaceAll("\\", "\\\\").replaceAll(SEP, "\\n"))
+    .join(SEP);
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+/** SHA-256 (hex) of a request body; "" for an empty one. */
+export function bodyDigest(body: Uint8Array | undefined): string {
+  return body && body.length > 0 ? bytesToHex(sha256(body)) : "";
+}
+
+/** The stored form of an answer, or "" when its body is over the cap (it is then served once and not kept). */
+export function storeAnswer(answer: CapturedAnswer, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): string {
+  if (answer.body.length > maxBodyBytes) return "";
+  const stored: StoredAnswer = {
+    status: answer.status,
+    headers: answer.headers,
+    body: Buffer.from(answer.body).toString("base64"),
+  };
+  return JSON.stringify(stored);
+}
+
+/**
+ * The decision for a payment whose identifier equals the channel's last committed one: the stored answer when
+ * the request is the same and still inside the window; otherwise a 409 that says why. Never a reason to run the
+ * handler: the payment was already charged.
+ */
+export function replayAnswer(
+  record: ChannelRecord,
+  fingerprint: string,
+  now: number,
+  windowMs = DEFAULT_WINDOW_MS,
+): HttpAnswer {
+  if (record.requestDigest !== fingerprint) throw new PaymentRefusal(REASONS.idempotencyConflict, 409);
+  if (!record.response || now - record.respondedAt >= windowMs) {
+    throw new PaymentRefusal(REASONS.idempotencyAnswerUnavailable, 409);
+  }
+  const stored = JSON.parse(record.response) as StoredAnswer;
+  return {
+    status: stored.status,
+    headers: { ...stored.headers, "x-z402-idempotent-replay": "true" },
+    body: Buffer.from(stored.body, "base64"),
+  };
+}

@@ -1,0 +1,111 @@
+import { expect } from "chai";
+import { Redis } from "ioredis";
+import { ChainMirror, EthersEscrowChain } from "../../../sdk/server";
+import { RedisVoucherStore } from "../../../sdk/store";
+import { deploy, startServer, type Deployment, type TestServer } from "./support/fixture";
+import { b64, openChannel, PRICE, reasonOf } from "./support/kit";
+import { redisAvailable, startRedis, type RedisServer } from "./support/redis-server";
+
+/**
+ * Replica safety (issue "Money path", item 5): a refund one instance makes lowers a cap in the shared channel
+ * record before its transaction, so another instance whose chain view predates the refund serves nothing past it.
+ */
+describe("paywall replicas: a refund on one instance caps the others at once", function () {
+  let d: Deployment;
+  let redis: RedisServer | undefined;
+  let a: TestServer;
+  let b: TestServer;
+  let staleMirror: ChainMirror;
+  const clients: Redis[] = [];
+
+  before(async function () {
+    if (!redisAvailable()) {
+      console.log("    skipped: redis-server binary not found");
+      this.skip();
+    }
+    d = await deploy();
+    redis = await startRedis();
+    const store = () => {
+      const c = new Redis({ host: "127.0.0.1", port: redis!.port });
+      clients.push(c);
+      return new RedisVoucherStore({ client: c, prefix: "caps" });
+    };
+    a = await startServer(d, { store: store(), instanceId: "a", authorizer: d.authorizer });
+    // B reads the chain only when asked: its view of a channel stays as it was before A's refund.
+    const chain = new EthersEscrowChain(d.chainId, d.escrow, d.relayer);
+    staleMirror = new ChainMirror(chain, { pollMs: 3_600_000 });
+    await staleMirror.start();
+    b = await startServer(d, { store: store(), instanceId: "b", mirror: staleMirror, chain });
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await staleMirror?.stop();
+    await Promise.all(clients.map((c) => c.quit()));
+    await redis?.stop();
+  });
+
+  /** A channel of 10 × PRICE opened on A and known to B's mirror, then refunded on A by `amount` (all: undefined). */
+  async function refundedOnA(amount?: bigint) {
+    const kit = await openChannel(d, a, 10n * PRICE);
+    await staleMirror.channel(kit.channelId); // B has seen the funded channel
+    const res = await kit.send("/paid/refund", b64(kit.refundBody(await kit.voucher(PRICE), amount)));
+    expect(res.status).to.equal(200);
+    return kit;
+  }
+
+  it("refuses on B a voucher past a full refund made on A", async () => {
+    const kit = await refundedOnA();
+    const res = await fetch(b.url + "/paid/x", {
+      headers: { "payment-signature": b64(kit.body(await kit.voucher(2n * PRICE))) },
+    });
+    expect([res.status, await reasonOf(res)]).to.deep.equal([
+      402,
+      "invalid_batch_settlement_evm_cumulative_exceeds_balance",
+    ]);
+  });
+
+  it("serves on B up to the balance a partial refund on A left", async () => {
+    const kit = await refundedOnA(5n * PRICE); // leaves 5 × PRICE, 1 × PRICE of it charged
+    const res = await fetch(b.url + "/paid/x", {
+      headers: { "payment-signature": b64(kit.body(await kit.voucher(2n * PRICE))) },
+    });
+    expect(res.status).to.equal(200);
+  });
+
+  it("refuses on B a voucher past what a partial refund on A left", async () => {
+    const kit = await refundedOnA(5n * PRICE);
+    let status = 200;
+    for (let n = 2n; status === 200 && n <= 10n; n++) {
+      const res = await fetch(b.url + "/paid/x", {
+        headers: { "payment-signature": b64(kit.body(await kit.voucher(n * PRICE))) },
+      });
+      status = res.status;
+      if (status !== 200)
+        expect([n, await reasonOf(res)]).to.deep.equal([
+          6n,
+          "invalid_batch_settlement_evm_cumulative_exceeds_balance",
+        ]);
+    }
+    expect(status).to.equal(402);
+  });
+
+  it("keeps the store's charge within the balance left on chain", async () => {
+    const kit = await refundedOnA(5n * PRICE);
+    for (let n = 2n; n <= 10n; n++) {
+      await fetch(b.url + "/paid/x", {
+        headers: { "payment-signature": b64(kit.body(await kit.voucher(n * PRICE))) },
+      });
+    }
+    const onChain = await a.chain.readChannel(kit.channelId);
+    expect((await b.store.get(kit.channelId))!.charged <= onChain.balance).to.equal(true);
+  });
+
+  it("lifts the cap once B's chain view has the refund", async () => {
+    const kit = await refundedOnA(5n * PRICE);
+    await staleMirror.refresh(kit.channelId);
+    const record = (await b.store.get(kit.channelId))!;
+    const view = await staleMirror.channel(kit.channelId);
+    expect(view.refundNonce >= record.capNonce).to.equal(true);
+  });
+});
