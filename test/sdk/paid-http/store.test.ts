@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
+import Database from "better-sqlite3";
 import { emptyRecord, RedisVoucherStore, SqliteVoucherStore } from "../../../sdk/store";
 import { shouldBehaveLikeVoucherStore } from "./support/store-behavior";
 import { redisAvailable, startRedis, type RedisServer } from "./support/redis-server";
@@ -24,6 +25,27 @@ describe("VoucherStore", function () {
       const store = new SqliteVoucherStore({ filename: file });
       await store.compareAndSet(emptyRecord("0x" + "11".repeat(32)), 0);
       expect(fs.existsSync(file + "-wal")).to.equal(true);
+      await store.close();
+    });
+
+    it("adds the columns of later releases to a file written by the first one", async () => {
+      const file = path.join(dir, "legacy.db");
+      const legacy = new Database(file);
+      legacy.exec(`CREATE TABLE z402_channels (
+        channel_id TEXT PRIMARY KEY, config TEXT NOT NULL, charged TEXT NOT NULL, signed_max TEXT NOT NULL,
+        signature TEXT NOT NULL, claimed TEXT NOT NULL, lock TEXT NOT NULL, lock_until INTEGER NOT NULL,
+        payment_id TEXT NOT NULL, last_charge TEXT NOT NULL, version INTEGER NOT NULL, owed INTEGER NOT NULL)`);
+      legacy
+        .prepare("INSERT INTO z402_channels VALUES (?, '{}', '4', '4', '0x', '0', '', 0, 'p', '4', 1, 1)")
+        .run("0x" + "33".repeat(32));
+      legacy.close();
+      const store = new SqliteVoucherStore({ filename: file });
+      expect(await store.get("0x" + "33".repeat(32))).to.deep.include({
+        charged: 4n,
+        response: "",
+        requestDigest: "",
+        capNonce: 0n,
+      });
       await store.close();
     });
 

@@ -39,6 +39,16 @@ export function shouldBehaveLikeVoucherStore(make: () => Promise<VoucherStore>):
     expect((await store.get(ID))!.charged).to.equal(0n);
   });
 
+  it("keeps the stored answer, its request fingerprint and the refund cap", async () => {
+    const kept = {
+      requestDigest: "ab".repeat(32),
+      response: '{"status":200}',
+      respondedAt: 1_700_000_000_123,
+    };
+    await store.compareAndSet(rec({ ...kept, capNonce: 3n, capBalance: 2n ** 100n }), 0);
+    expect(await store.get(ID)).to.deep.include({ ...kept, capNonce: 3n, capBalance: 2n ** 100n });
+  });
+
   it("updates when the version matches and bumps it", async () => {
     const r = rec();
     await store.compareAndSet(r, 0);
