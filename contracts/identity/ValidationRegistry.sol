@@ -10,10 +10,29 @@ import {Paging} from "./Paging.sol";
 /// @title ERC-8004 validation registry
 /// @notice An agent's owner or operator asks a named validator to check a request; the validator answers 0..100,
 /// as often as it likes (for example with a "soft" then a "hard" tag), but never lowers its answer.
+/// @dev Request squatting. `requestHash` is public the moment a request is broadcast, so anyone with an agent can
+/// submit it first for its own agent. The ERC-8004 `validationResponse` names only the hash, so no registry can
+/// tell the victim's request from the squatter's: a hash requested by one agent looks the same whoever computed it.
+/// What this registry guarantees instead:
+/// - One hash, one agent, for good. The first request binds `requestHash` to its agent; every later request for
+///   that hash, from any agent, reverts with `ValidationDuplicateRequest(requestHash, agentId)` naming the holder.
+///   So the hash's single `ValidationRequest` event, `getValidationStatus` and every indexer keyed by the hash
+///   (as the ERC-8004 subgraphs are) agree on one agent, and nothing can later re-point it. Keying by
+///   (agentId, requestHash) was rejected: the ABI's response and status calls would become ambiguous, and a
+///   second `ValidationRequest` event for a hash re-points indexers keyed by the hash to the second agent.
+/// - A response credits exactly the agent in that binding. A validator answering the on-chain request it saw
+///   credits the agent named there; a validator that checked a given agent's work (a request it received off
+///   chain, say) calls `validationResponseFor(agentId, ...)`, which reverts with `ValidationWrongAgent` when the
+///   hash belongs to another agent. Front-running can then never move a validator's credit to the squatter.
+/// - Squatting only blocks, and blocking is cheap to route around: the victim re-requests with a fresh nonce in
+///   its payload (a new hash), paying one reverted call; the squatter paid a full request and holds a hash no
+///   careful validator will answer. Payloads should name the agent (agentRegistry and agentId), so a squatted
+///   record is visibly not the payload's agent.
 contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
     /// @notice Largest response.
     uint8 public constant MAX_RESPONSE = 100;
 
+    /// @dev `agentId` is written once, by the first request for the hash, and never changes.
     struct Status {
         address validator;
         uint8 response;
@@ -40,6 +59,7 @@ contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
     }
 
     /// @inheritdoc IERC8004Validation
+    /// @dev Binds `requestHash` to `agentId` for good; see the contract notes on squatting.
     function validationRequest(
         address validatorAddress,
         uint256 agentId,
@@ -51,7 +71,7 @@ contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
         if (!_identity.isAuthorizedOrOwner(msg.sender, agentId))
             revert ValidationNotAuthorized(agentId, msg.sender);
         Status storage s = _status[requestHash];
-        if (s.validator != address(0)) revert ValidationDuplicateRequest(requestHash);
+        if (s.validator != address(0)) revert ValidationDuplicateRequest(requestHash, s.agentId);
         s.validator = validatorAddress;
         s.lastUpdate = uint40(block.timestamp);
         s.agentId = agentId;
@@ -61,6 +81,8 @@ contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
     }
 
     /// @inheritdoc IERC8004Validation
+    /// @dev Credits the agent the hash is bound to (the one in its `ValidationRequest` event). A validator acting on
+    /// a request it received off chain should use `validationResponseFor`.
     function validationResponse(
         bytes32 requestHash,
         uint8 response,
@@ -68,18 +90,21 @@ contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
         bytes32 responseHash,
         string calldata tag
     ) external {
-        Status storage s = _status[requestHash];
-        if (s.validator == address(0)) revert ValidationUnknownRequest(requestHash);
-        if (s.validator != msg.sender) revert ValidationNotValidator(requestHash, msg.sender);
-        if (response > MAX_RESPONSE) revert ValidationResponseOutOfRange(response);
-        if (s.responded && response < s.response)
-            revert ValidationResponseDecreased(requestHash, s.response, response);
-        s.response = response;
-        s.responded = true;
-        s.lastUpdate = uint40(block.timestamp);
-        s.responseHash = responseHash;
-        s.tag = tag;
-        emit ValidationResponse(msg.sender, s.agentId, requestHash, response, responseURI, responseHash, tag);
+        _respond(_known(requestHash), requestHash, response, responseURI, responseHash, tag);
+    }
+
+    /// @inheritdoc IValidationPaged
+    function validationResponseFor(
+        uint256 agentId,
+        bytes32 requestHash,
+        uint8 response,
+        string calldata responseURI,
+        bytes32 responseHash,
+        string calldata tag
+    ) external {
+        Status storage s = _known(requestHash);
+        if (s.agentId != agentId) revert ValidationWrongAgent(requestHash, agentId, s.agentId);
+        _respond(s, requestHash, response, responseURI, responseHash, tag);
     }
 
     /// @inheritdoc IERC8004Validation
@@ -97,8 +122,7 @@ contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
             uint256 lastUpdate
         )
     {
-        Status storage s = _status[requestHash];
-        if (s.validator == address(0)) revert ValidationUnknownRequest(requestHash);
+        Status storage s = _known(requestHash);
         return (s.validator, s.agentId, s.response, s.responseHash, s.tag, s.lastUpdate);
     }
 
@@ -177,6 +201,33 @@ contract ValidationRegistry is ERC165, IERC8004Validation, IValidationPaged {
             interfaceId == type(IERC8004Validation).interfaceId ||
             interfaceId == type(IValidationPaged).interfaceId ||
             super.supportsInterface(interfaceId);
+    }
+
+    /// @dev The request stored under `requestHash`; reverts when there is none.
+    function _known(bytes32 requestHash) private view returns (Status storage s) {
+        s = _status[requestHash];
+        if (s.validator == address(0)) revert ValidationUnknownRequest(requestHash);
+    }
+
+    /// @dev Records the named validator's response to `s` and emits `ValidationResponse`.
+    function _respond(
+        Status storage s,
+        bytes32 requestHash,
+        uint8 response,
+        string calldata responseURI,
+        bytes32 responseHash,
+        string calldata tag
+    ) private {
+        if (s.validator != msg.sender) revert ValidationNotValidator(requestHash, msg.sender);
+        if (response > MAX_RESPONSE) revert ValidationResponseOutOfRange(response);
+        if (s.responded && response < s.response)
+            revert ValidationResponseDecreased(requestHash, s.response, response);
+        s.response = response;
+        s.responded = true;
+        s.lastUpdate = uint40(block.timestamp);
+        s.responseHash = responseHash;
+        s.tag = tag;
+        emit ValidationResponse(msg.sender, s.agentId, requestHash, response, responseURI, responseHash, tag);
     }
 
     /// @dev Counts responded requests in `[offset, offset + limit)` of the agent's list, filtered by validators

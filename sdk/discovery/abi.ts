@@ -28,4 +28,8 @@ export const REPUTATION_VIEWS = [
   "function getSummary(uint256 agentId, address[] clientAddresses, string tag1, string tag2) view returns (uint64 count, int128 summaryValue, uint8 summaryValueDecimals)",
 ] as const;
 
+export const IDENTITY_VIEWS = [
+  "function isAuthorizedOrOwner(address spender, uint256 agentId) view returns (bool)",
+] as const;
+
 export const ACCOUNT_VIEWS = ["function cardHash() view returns (bytes32)"] as const;

@@ -137,6 +137,11 @@ function patch(cs: ChangeSet, agentId: bigint, block: number): AgentPatch {
   return p;
 }
 
+/** Remembers that `address` was the agent's owner or agentWallet (kept even if a later event replaces it). */
+function saw(p: AgentPatch, address: string): void {
+  (p.seen ??= []).push(address);
+}
+
 /**
  * Folds logs (in chain order) into one ChangeSet. Logs from addresses that are not followed, or with
  * unknown topics, are ignored.
@@ -176,6 +181,7 @@ function apply(cs: ChangeSet, ev: Decoded, block: number): void {
       p.created = { owner: lc(a.owner), uri: a.agentURI, block };
       p.uri = a.agentURI;
       p.owner = lc(a.owner);
+      saw(p, p.owner);
       break;
     }
     case "URIUpdated":
@@ -184,14 +190,17 @@ function apply(cs: ChangeSet, ev: Decoded, block: number): void {
     case "MetadataSet": {
       const p = patch(cs, a.agentId, block);
       const value: string = a.metadataValue;
-      if (a.metadataKey === "agentWallet") p.wallet = value.length === 42 ? lc(value) : null;
-      else p.metadata = { ...p.metadata, [a.metadataKey]: value };
+      if (a.metadataKey === "agentWallet") {
+        p.wallet = value.length === 42 ? lc(value) : null;
+        if (p.wallet) saw(p, p.wallet);
+      } else p.metadata = { ...p.metadata, [a.metadataKey]: value };
       break;
     }
     case "Transfer":
       if (BigInt(a.from) !== 0n && BigInt(a.to) !== 0n) {
         const p = patch(cs, a.tokenId, block);
         p.owner = lc(a.to);
+        saw(p, p.owner);
         p.wallet = null; // the registry clears agentWallet on transfer
       }
       break;

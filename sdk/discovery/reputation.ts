@@ -1,5 +1,5 @@
 import { Contract, type ContractRunner } from "ethers";
-import { REPUTATION_VIEWS } from "./abi";
+import { IDENTITY_VIEWS, REPUTATION_VIEWS } from "./abi";
 import type { DiscoveryStore } from "./store";
 import type { AgentRecord } from "./types";
 
@@ -14,6 +14,10 @@ export interface PaidReputation {
   feedbackCount: number;
   /** Spend-weighted mean of each paying client's mean feedback value; undefined without feedback. */
   score?: number;
+  /** Paying clients with feedback left out because they are the agent's own addresses (self-payments). */
+  selfPayers: number;
+  /** What those self-payers paid the agent (token base units): money that went straight back to its owner. */
+  selfPaid: bigint;
   /** The registry's own `getSummary` over the paying clients (unweighted), when a registry is given. */
   onChain?: { count: bigint; summaryValue: bigint; summaryValueDecimals: number };
 }
@@ -28,6 +32,13 @@ export interface PaidReputationOptions {
   minSpend?: bigint;
   /** Also call the ReputationRegistry's getSummary with the paying clients. */
   registry?: { address: string; runner: ContractRunner };
+  /** More addresses of the agent's own (operators, a treasury, old keys): their payments are self-payments. */
+  exclude?: string[];
+  /**
+   * The identity registry: a paying client it reports as the agent's owner, operator or approved address
+   * (`isAuthorizedOrOwner`, one call per paying client with feedback) is a self-payer too.
+   */
+  identity?: { address: string; runner: ContractRunner };
 }
 
 /** Addresses that receive payments for the agent: its AgentAccount, its agentWallet and its owner. */
@@ -40,9 +51,46 @@ export function receiversOf(rec: AgentRecord): string[] {
 }
 
 /**
+ * Addresses whose payments to the agent are self-payments: its AgentAccount, every owner and agentWallet it has
+ * had (so a channel whose payer is its own receiver is one), and `extra`. Lowercase.
+ */
+export function selfAddressesOf(rec: AgentRecord, extra: string[] = []): Set<string> {
+  return new Set(
+    [...receiversOf(rec), ...(rec.ownersAndWallets ?? []), ...extra].map((a) => a.toLowerCase()),
+  );
+}
+
+/**
+ * Which of `clients` are the agent's own: one of {@link selfAddressesOf}, the AgentAccount or agentWallet of an
+ * agent whose owner is one of those, or (with `identity`) an owner, operator or approved address on chain.
+ */
+async function ownClients(
+  store: DiscoveryStore,
+  rec: AgentRecord,
+  clients: string[],
+  o: PaidReputationOptions,
+): Promise<Set<string>> {
+  const self = selfAddressesOf(rec, o.exclude);
+  const registry = o.identity
+    ? new Contract(o.identity.address, [...IDENTITY_VIEWS], o.identity.runner)
+    : undefined;
+  const own = await Promise.all(
+    clients.map(async (c) => {
+      if (self.has(c)) return true;
+      const other = await store.agentByAddress(c);
+      if (other && self.has(other.owner)) return true;
+      return registry ? ((await registry.isAuthorizedOrOwner(c, rec.agentId)) as boolean) : false;
+    }),
+  );
+  return new Set(clients.filter((_, i) => own[i]));
+}
+
+/**
  * Reputation from real payments: feedback counts only if its author paid the agent through the escrow
  * (claimed vouchers), and each client weighs as much as it paid. A thousand fresh addresses that never paid
- * weigh nothing; a thousand that paid dust weigh the dust.
+ * weigh nothing; a thousand that paid dust weigh the dust. Payments from the agent's own addresses (its
+ * AgentAccount, every owner and agentWallet it has had, its owner's other agents, and operators given through
+ * `exclude` or found through `identity`) count for nothing: that money comes straight back to the owner.
  */
 export async function paidReputation(
   store: DiscoveryStore,
@@ -50,7 +98,14 @@ export async function paidReputation(
   o: PaidReputationOptions = {},
 ): Promise<PaidReputation> {
   const rec = await store.agent(agentId);
-  const empty: PaidReputation = { agentId, paidClients: 0, totalPaid: 0n, feedbackCount: 0 };
+  const empty: PaidReputation = {
+    agentId,
+    paidClients: 0,
+    totalPaid: 0n,
+    feedbackCount: 0,
+    selfPayers: 0,
+    selfPaid: 0n,
+  };
   if (!rec) return empty;
   const minSpend = o.minSpend ?? 1n;
   const paid = await store.paidBy(receiversOf(rec), o.token);
@@ -68,18 +123,30 @@ export async function paidReputation(
     list.push(Number(f.value) / 10 ** f.decimals);
     perClient.set(f.client, list);
   }
+  let selfPaid = 0n;
+  const own = await ownClients(store, rec, [...perClient.keys()], o);
+  for (const c of own) {
+    selfPaid += paid.get(c)!;
+    perClient.delete(c);
+  }
   let totalPaid = 0n;
-  for (const c of perClient.keys()) totalPaid += paid.get(c)!;
+  let feedbackCount = 0;
+  for (const [c, values] of perClient) {
+    totalPaid += paid.get(c)!;
+    feedbackCount += values.length;
+  }
   let weighted = 0;
   for (const [c, values] of perClient) {
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
     weighted += mean * (Number(paid.get(c)!) / Number(totalPaid));
   }
   const result: PaidReputation = {
-    agentId,
+    ...empty,
     paidClients: perClient.size,
     totalPaid,
-    feedbackCount: entries.length,
+    feedbackCount,
+    selfPayers: own.size,
+    selfPaid,
     ...(perClient.size > 0 ? { score: weighted } : {}),
   };
   if (o.registry && perClient.size > 0) {

@@ -32,6 +32,7 @@ export function patchAgent(
   p: import("./types").AgentPatch,
 ): AgentRecord | undefined {
   let r = rec;
+  const before = rec ? [rec.owner, ...(rec.wallet ? [rec.wallet] : [])] : [];
   if (p.created) {
     r = {
       agentId: p.agentId,
@@ -56,6 +57,8 @@ export function patchAgent(
   }
   if (p.wallet !== undefined) r.wallet = p.wallet ?? undefined;
   if (p.metadata) r.metadata = { ...r.metadata, ...p.metadata };
+  const now = [r.owner, ...(r.wallet ? [r.wallet] : [])];
+  r.ownersAndWallets = [...new Set([...(rec?.ownersAndWallets ?? []), ...before, ...(p.seen ?? []), ...now])];
   r.updatedBlock = Math.max(r.updatedBlock, p.block);
   return r;
 }

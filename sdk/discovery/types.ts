@@ -17,6 +17,11 @@ export interface AgentRecord {
   account?: string;
   /** The verified `agentWallet`, when set. */
   wallet?: string;
+  /**
+   * Every address that has been this agent's owner or agentWallet since the indexer saw it registered, current
+   * ones included (lowercase). Payments from these are self-payments; absent in records written before it existed.
+   */
+  ownersAndWallets?: string[];
   /** Raw on-chain metadata (hex), by key. */
   metadata: Record<string, string>;
   cardHash?: string;
@@ -66,6 +71,8 @@ export interface AgentPatch {
   uri?: string;
   account?: string;
   wallet?: string | null;
+  /** Every owner and agentWallet address the range set, in order (intermediate ones included). */
+  seen?: string[];
   metadata?: Record<string, string>;
   block: number;
 }

@@ -91,15 +91,19 @@ describe("ValidationRegistry", function () {
       ).to.be.revertedWithCustomError(validation, "ValidationZeroValidator");
     });
 
-    it("rejects a duplicate request hash, also from another agent", async function () {
-      const { identity, validation, validator, owner, stranger } = await loadFixture(withRequest);
+    it("rejects a duplicate request hash from the same agent, naming the agent that holds it", async function () {
+      const { validation, owner, agentId } = await loadFixture(withRequest);
+      await expect(validation.connect(owner).validationRequest(owner.address, agentId, "", REQ))
+        .to.be.revertedWithCustomError(validation, "ValidationDuplicateRequest")
+        .withArgs(REQ, agentId);
+    });
+
+    it("rejects a duplicate request hash from another agent, naming the agent that holds it", async function () {
+      const { identity, validation, validator, stranger, agentId } = await loadFixture(withRequest);
       await identity.connect(stranger)["register()"]();
       await expect(validation.connect(stranger).validationRequest(validator.address, 2n, "", REQ))
         .to.be.revertedWithCustomError(validation, "ValidationDuplicateRequest")
-        .withArgs(REQ);
-      await expect(
-        validation.connect(owner).validationRequest(owner.address, 1n, "", REQ),
-      ).to.be.revertedWithCustomError(validation, "ValidationDuplicateRequest");
+        .withArgs(REQ, agentId);
     });
   });
 
@@ -163,6 +167,48 @@ describe("ValidationRegistry", function () {
         validation,
         "ValidationUnknownRequest",
       );
+    });
+  });
+
+  describe("validationResponseFor", function () {
+    it("records the response for the named agent and emits ValidationResponse", async function () {
+      const { validation, validator, agentId } = await loadFixture(withRequest);
+      await expect(
+        validation.connect(validator).validationResponseFor(agentId, REQ, 80, "ipfs://r", RESP, "soft"),
+      )
+        .to.emit(validation, "ValidationResponse")
+        .withArgs(validator.address, agentId, REQ, 80, "ipfs://r", RESP, "soft");
+      expect(await validation.getSummary(agentId, [], "")).to.deep.equal([1n, 80n]);
+    });
+
+    it("rejects an agent the request does not belong to", async function () {
+      const { validation, validator, agentId } = await loadFixture(withRequest);
+      await expect(validation.connect(validator).validationResponseFor(agentId + 1n, REQ, 80, "", RESP, ""))
+        .to.be.revertedWithCustomError(validation, "ValidationWrongAgent")
+        .withArgs(REQ, agentId + 1n, agentId);
+    });
+
+    it("rejects an unknown request", async function () {
+      const { validation, validator, agentId } = await loadFixture(withRequest);
+      const other = ethers.id("other");
+      await expect(validation.connect(validator).validationResponseFor(agentId, other, 1, "", RESP, ""))
+        .to.be.revertedWithCustomError(validation, "ValidationUnknownRequest")
+        .withArgs(other);
+    });
+
+    it("rejects a response by anyone but the named validator", async function () {
+      const { validation, owner, agentId } = await loadFixture(withRequest);
+      await expect(validation.connect(owner).validationResponseFor(agentId, REQ, 1, "", RESP, ""))
+        .to.be.revertedWithCustomError(validation, "ValidationNotValidator")
+        .withArgs(REQ, owner.address);
+    });
+
+    it("never lowers a response given through either path", async function () {
+      const { validation, validator, agentId } = await loadFixture(withRequest);
+      await validation.connect(validator).validationResponse(REQ, 70, "", RESP, "");
+      await expect(validation.connect(validator).validationResponseFor(agentId, REQ, 69, "", RESP, ""))
+        .to.be.revertedWithCustomError(validation, "ValidationResponseDecreased")
+        .withArgs(REQ, 70, 69);
     });
   });
 
