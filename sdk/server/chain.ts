@@ -27,12 +27,17 @@ export interface ClaimRow {
 }
 
 export interface PollResult {
-  /** Last block included. */
+  /** Last block included (`fromBlock - 1` when nothing new was read). Every block up to it has been read. */
   toBlock: number;
-  /** Its timestamp (chain time). */
+  /** The head's timestamp when polled (chain time). */
   timestamp: bigint;
   /** Channels touched by escrow events in the polled range. */
   channelIds: string[];
+  /**
+   * The head when polled. A poll may read one bounded page: when `toBlock < head`, poll again from `toBlock + 1`.
+   * Absent means the poll read up to the head.
+   */
+  head?: number;
 }
 
 /** The few chain operations the paywall, the mirror and the settlement worker need. */
@@ -40,7 +45,7 @@ export interface EscrowChain {
   readonly chainId: bigint;
   readonly escrow: string;
   readChannel(channelId: string): Promise<ChainChannel>;
-  /** Escrow events from `fromBlock` to the head. */
+  /** Escrow events from `fromBlock` towards the head: up to the head, or one bounded page of it (see `PollResult.head`). */
   poll(fromBlock: number): Promise<PollResult>;
   head(): Promise<{ block: number; timestamp: bigint }>;
   deposit(
@@ -142,21 +147,72 @@ function claimTuples(claims: ClaimRow[]) {
 
 type SentTransaction = { hash: string; wait(confirmations?: number): Promise<unknown> };
 
+/** How `EthersEscrowChain.poll` reads logs. */
+export interface LogPagingOptions {
+  /** Most blocks asked for in one `eth_getLogs` (default 2,000). Shrinks by halves when a provider refuses a range. */
+  logWindow?: number;
+}
+
+export const DEFAULT_LOG_WINDOW = 2_000;
+
+/** A provider's "that range is too wide / returns too much" refusal, as opposed to a rate limit or an outage. */
+const RANGE_REFUSAL = [
+  /range (is )?too (large|wide|big|long)/,
+  /block range (limit|exceed|is limited|maximum|max)/,
+  /(exceeds?|exceeded|over|above) (the )?(max|maximum|limit)/,
+  /max(imum)? (block )?range/,
+  /is limited to/,
+  /limit (is )?exceeded|exceeded limit|limit reached/,
+  /(more|greater) than [\d,.]+k? ?(blocks?|results|logs|entries)/,
+  /returned more than/,
+  /too many (blocks|results|logs|entries)/,
+  /response (size|is too)|response.*too (large|big)/,
+  /ranges? over [\d,.]+/,
+];
+const RATE_LIMIT = /\brate|too many requests|\b429\b|throttl|compute units|capacity|credits|quota/;
+
+/** The messages of an error and of the errors it wraps (ethers nests the JSON-RPC error in `info`/`error`). */
+function errorText(err: unknown, depth = 0): string {
+  if (depth > 4 || err === null || err === undefined) return "";
+  if (typeof err === "string") return err;
+  if (typeof err !== "object") return String(err);
+  const e = err as Record<string, unknown>;
+  const own = [e.message, e.shortMessage, e.code, e.body].filter(
+    (v) => typeof v === "string" || typeof v === "number",
+  );
+  const nested = [e.error, e.info, e.cause, e.data].map((v) => errorText(v, depth + 1));
+  return [...own.map(String), ...nested].join(" | ");
+}
+
+/** True when a provider refused a `getLogs` because of its range or result size: asking for fewer blocks may work. */
+export function isRangeRefusal(err: unknown): boolean {
+  const text = errorText(err).toLowerCase();
+  if (RATE_LIMIT.test(text)) return false;
+  return RANGE_REFUSAL.some((r) => r.test(text)) || /(^|\D)-32005(\D|$)/.test(text);
+}
+
 /** The ethers v6 implementation: `signer` pays gas for deposits, exact settlements, claims and settles. */
 export class EthersEscrowChain implements EscrowChain {
   private readonly escrowContract: Contract;
   private readonly provider: Provider;
   /** Whether Multicall3 has code on this chain (asked once). */
   private multicall3?: Promise<boolean>;
+  /** Blocks per `eth_getLogs`: the configured window, halved for good each time the provider refuses a range. */
+  private logWindow: number;
   /** Waits for each submitted transaction to be mined before resolving. */
   constructor(
     readonly chainId: bigint,
     readonly escrow: string,
     private readonly signer: Signer,
     private readonly confirmations = 1,
+    logs: LogPagingOptions = {},
   ) {
     this.escrowContract = new Contract(escrow, ESCROW_ABI, signer as ContractRunner);
     this.provider = signer.provider!;
+    const window = logs.logWindow ?? DEFAULT_LOG_WINDOW;
+    if (!Number.isSafeInteger(window) || window < 1)
+      throw new Error(`logWindow must be a positive integer: ${window}`);
+    this.logWindow = window;
   }
 
   async readChannel(channelId: string): Promise<ChainChannel> {
@@ -219,17 +275,31 @@ export class EthersEscrowChain implements EscrowChain {
     return { block: block!.number, timestamp: BigInt(block!.timestamp) };
   }
 
+  /**
+   * One page of escrow events: `fromBlock` to at most `fromBlock + logWindow - 1`, capped at the head. A provider that
+   * refuses the range makes the window halve (and stay halved) until it answers or one block is refused; any other
+   * failure throws, and the caller polls the same `fromBlock` again. Never returns a `toBlock` it has not read.
+   */
   async poll(fromBlock: number): Promise<PollResult> {
     const { block, timestamp } = await this.head();
-    if (block < fromBlock) return { toBlock: fromBlock - 1, timestamp, channelIds: [] };
-    const logs = await this.provider.getLogs({
-      address: this.escrow,
-      fromBlock,
-      toBlock: block,
-      topics: [CHANNEL_EVENTS],
-    });
-    const ids = new Set(logs.map((l) => l.topics[1].toLowerCase()));
-    return { toBlock: block, timestamp, channelIds: [...ids] };
+    if (block < fromBlock) return { toBlock: fromBlock - 1, timestamp, channelIds: [], head: block };
+    for (;;) {
+      const toBlock = Math.min(block, fromBlock + this.logWindow - 1);
+      try {
+        const logs = await this.provider.getLogs({
+          address: this.escrow,
+          fromBlock,
+          toBlock,
+          topics: [CHANNEL_EVENTS],
+        });
+        const ids = new Set(logs.map((l) => l.topics[1].toLowerCase()));
+        return { toBlock, timestamp, channelIds: [...ids], head: block };
+      } catch (err) {
+        const span = toBlock - fromBlock + 1;
+        if (span <= 1 || !isRangeRefusal(err)) throw err;
+        this.logWindow = Math.max(1, Math.floor(span / 2));
+      }
+    }
   }
 
   /** Sends in this signer's lane (one at a time, nonces counted there), then waits for the receipt. */

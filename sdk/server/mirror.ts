@@ -5,20 +5,83 @@ export interface MirrorOptions {
   pollMs?: number;
 }
 
+/** Channel reads a poll runs in parallel (a page after an outage may touch many channels). */
+const READS_AT_ONCE = 8;
+
+/**
+ * Runs `task` at most once at a time, and never hands a caller a run that started before its call: a call during a
+ * run waits for one follow-up run (shared by every call made during that run). An event seen after a read began is
+ * therefore never answered with that read.
+ */
+class FreshRuns<T> {
+  private running: Promise<T> | undefined;
+  private queued: Promise<T> | undefined;
+
+  constructor(
+    private readonly task: () => Promise<T>,
+    private readonly onIdle?: () => void,
+  ) {}
+
+  get idle(): boolean {
+    return this.running === undefined && this.queued === undefined;
+  }
+
+  /** A run that starts after this call. */
+  fresh(): Promise<T> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.start();
+    const queued = this.running.then(
+      () => this.next(),
+      () => this.next(),
+    );
+    this.queued = queued;
+    return queued;
+  }
+
+  /** Any run: the current one if there is one (for callers that need some state, not a newer one). */
+  any(): Promise<T> {
+    return this.running ?? this.queued ?? this.start();
+  }
+
+  private next(): Promise<T> {
+    this.queued = undefined;
+    return this.start();
+  }
+
+  private start(): Promise<T> {
+    const run = Promise.resolve()
+      .then(this.task)
+      .finally(() => {
+        if (this.running === run) this.running = undefined;
+        if (this.idle) this.onIdle?.();
+      });
+    this.running = run;
+    return run;
+  }
+}
+
 /**
  * Channel state mirrored from the escrow: a channel is read once when first seen, then refreshed only
  * when an escrow event names it. The hot path reads memory, never the chain.
+ *
+ * Ordering: every state carries the sequence number of the moment its read began (or it was learned); a state
+ * older than the one held is dropped. A refresh asked for after an event always gets a read that began after it.
  */
 export class ChainMirror {
   private readonly channels = new Map<string, ChainChannel>();
-  private readonly loading = new Map<string, Promise<ChainChannel>>();
+  /** Sequence number of the read (or `learn`) that produced each held state. */
+  private readonly stateVersions = new Map<string, number>();
+  /** Reads in flight (or queued) per channel; an entry is dropped once its channel is idle. */
+  private readonly channelReads = new Map<string, FreshRuns<ChainChannel>>();
   private readonly listeners: Array<(channelId: string, state: ChainChannel) => void> = [];
+  private stateSequence = 0;
   private nextBlock = 0;
   private chainTime = 0n;
   private seenAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private polling: Promise<void> | undefined;
+  private readonly pollRuns = new FreshRuns(() => this.catchUp());
   private readonly pollMs: number;
 
   constructor(
@@ -53,14 +116,33 @@ export class ChainMirror {
     this.timer.unref?.();
   }
 
-  /** One poll: refreshes every mirrored channel an event touched. Exposed for tests and the worker. */
-  async pollOnce(): Promise<void> {
-    const result = await this.chain.poll(this.nextBlock);
-    this.setTime(result.timestamp);
-    for (const id of result.channelIds) {
-      if (this.channels.has(id) || this.listeners.length > 0) await this.refresh(id);
+  /**
+   * Reads escrow events up to the head, page by page, and refreshes every channel an event touched (mirrored, being
+   * read, or any when someone listens). The cursor moves past a page only once its channels are refreshed; a failed
+   * page throws and is read again by the next poll, so no block is skipped. A call made while a poll runs waits for a
+   * poll that starts after it. Exposed for tests and the worker.
+   */
+  pollOnce(): Promise<void> {
+    return this.pollRuns.fresh();
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const from = this.nextBlock;
+      const page = await this.chain.poll(from);
+      this.setTime(page.timestamp);
+      const touched = page.channelIds.map((id) => id.toLowerCase()).filter((id) => this.watches(id));
+      for (let i = 0; i < touched.length; i += READS_AT_ONCE) {
+        await Promise.all(touched.slice(i, i + READS_AT_ONCE).map((id) => this.refresh(id)));
+      }
+      if (page.toBlock < from) return; // nothing new
+      this.nextBlock = page.toBlock + 1;
+      if (page.head === undefined || page.toBlock >= page.head) return;
     }
-    this.nextBlock = result.toBlock + 1;
+  }
+
+  private watches(id: string): boolean {
+    return this.channels.has(id) || this.channelReads.has(id) || this.listeners.length > 0;
   }
 
   private setTime(t: bigint): void {
@@ -78,34 +160,72 @@ export class ChainMirror {
     const id = channelId.toLowerCase();
     const known = this.channels.get(id);
     if (known) return known;
-    return this.refresh(id);
+    return this.runs(id).any();
   }
 
-  /** Re-reads a channel from chain (after a deposit we submitted, or an event). */
+  /**
+   * Re-reads a channel from chain (after a deposit we submitted, or an event). The answer comes from a read that
+   * began after this call: a read already in flight is not joined, one follow-up read is queued behind it.
+   */
   refresh(channelId: string): Promise<ChainChannel> {
-    const id = channelId.toLowerCase();
-    const pending = this.loading.get(id);
-    if (pending) return pending;
-    const load = this.chain
-      .readChannel(id)
-      .then((state) => {
-        this.channels.set(id, state);
-        for (const l of this.listeners) l(id, state);
-        return state;
-      })
-      .finally(() => this.loading.delete(id));
-    this.loading.set(id, load);
-    return load;
+    return this.runs(channelId.toLowerCase()).fresh();
+  }
+
+  private runs(id: string): FreshRuns<ChainChannel> {
+    let runs = this.channelReads.get(id);
+    if (!runs) {
+      const created: FreshRuns<ChainChannel> = new FreshRuns(
+        () => this.read(id),
+        () => {
+          if (this.channelReads.get(id) === created) this.channelReads.delete(id);
+        },
+      );
+      runs = created;
+      this.channelReads.set(id, runs);
+    }
+    return runs;
+  }
+
+  /**
+   * Reads the channel. A read overtaken by a `learn` (which may hold a deposit this read began too early to see,
+   * while this read may hold a withdrawal the report predates) is not adopted: the chain is read again.
+   */
+  private async read(id: string): Promise<ChainChannel> {
+    for (;;) {
+      const version = ++this.stateSequence;
+      const state = await this.chain.readChannel(id);
+      if (this.adopt(id, state, version)) return state;
+    }
+  }
+
+  /** Holds `state` unless a newer one is held; tells the listeners. False if `state` was older. */
+  private adopt(id: string, state: ChainChannel, version: number): boolean {
+    if (version < (this.stateVersions.get(id) ?? 0)) return false;
+    this.channels.set(id, state);
+    this.stateVersions.set(id, version);
+    for (const l of this.listeners) {
+      try {
+        l(id, state);
+      } catch {
+        // A listener's failure must not lose the state or stall the poll.
+      }
+    }
+    return true;
   }
 
   /**
    * Adopts a channel state reported by whoever just changed it (a facilitator that landed a deposit for us), so
-   * the next request needs no read; later escrow events refresh it from chain as usual.
+   * the next request needs no read; later escrow events refresh it from chain as usual. The report may predate a
+   * withdrawal the mirror has already read, so it never clears a pending withdrawal: only a chain read does.
    */
   learn(channelId: string, state: ChainChannel): void {
     const id = channelId.toLowerCase();
-    this.channels.set(id, state);
-    for (const l of this.listeners) l(id, state);
+    const held = this.channels.get(id);
+    const report =
+      held && held.withdrawInitiatedAt > 0n && state.withdrawInitiatedAt === 0n
+        ? { ...state, withdrawAmount: held.withdrawAmount, withdrawInitiatedAt: held.withdrawInitiatedAt }
+        : state;
+    this.adopt(id, report, ++this.stateSequence);
   }
 
   /** Called with each refreshed channel state (the settlement worker watches withdrawals). */
