@@ -1,9 +1,10 @@
 import { ethers } from "ethers";
-import { claimBatchTypes, escrowDomain, refundTypes } from "../eip712";
+import { claimBatchTypes, escrowDomain } from "../eip712";
 import type { Address } from "../utils/address";
 import { channelIdOf, contractConfig, type ChannelConfig } from "./batch-typed";
-import { readChannelState, stateExtra, type BatchContext } from "./batch-verify";
+import type { BatchContext } from "./batch-verify";
 import { fail, finish, send } from "./batch-tx";
+import type { ReceiverAuth } from "./receiver-auth";
 import { Reason } from "./reasons";
 import type { SchemeRequest, SettleResult } from "./types";
 
@@ -19,10 +20,12 @@ export interface SettleContext extends BatchContext {
   /** Sends the transactions. */
   signer: ethers.Signer;
   timeoutMs: number;
-  authorizer?: ethers.Signer & { address: string };
+  authorizer?: Authorizer;
+  /** Who may have `authorizer` sign for them. */
+  auth: ReceiverAuth;
 }
 
-function rows(claims: Claim[]) {
+export function rows(claims: Claim[]) {
   return claims.map((c) => [
     [contractConfig(c.voucher.channel), BigInt(c.voucher.maxClaimableAmount)],
     c.signature,
@@ -30,28 +33,55 @@ function rows(claims: Claim[]) {
   ]);
 }
 
-/** The server's `ClaimBatch` signature, or ours when it delegated the receiverAuthorizer role to this facilitator. */
-async function claimSignature(
+type Authorizer = ethers.Signer & { address: string };
+
+/**
+ * Our authorizer, for a request allowed to have it sign for `channels`: one authenticated as the receiver of every
+ * channel, each naming it as receiverAuthorizer. Otherwise the refusal, decided before any read or signature.
+ */
+export function authorizerFor(
+  ctx: SettleContext,
+  req: SchemeRequest,
+  channels: ChannelConfig[],
+  payer?: string,
+): Authorizer | SettleResult {
+  const network = req.requirements.network;
+  if (!ctx.authorizer) return fail(Reason.bsAuthorizerNotConfigured, network, payer);
+  const refused = ctx.auth.refusal(
+    req.authorization,
+    channels.map((c) => c.receiver),
+  );
+  if (refused) return fail(refused.reason, network, payer, refused.message);
+  const me = ctx.authorizer.address;
+  if (channels.some((c) => ethers.getAddress(c.receiverAuthorizer) !== me)) {
+    return fail(Reason.bsAuthorizerAddressMismatch, network, payer);
+  }
+  return ctx.authorizer;
+}
+
+export const isRefusal = (x: Authorizer | SettleResult): x is SettleResult => "success" in x;
+
+/** The server's `ClaimBatch` signature, or ours for an authenticated receiver that delegated the role to us. */
+export async function claimSignature(
   ctx: SettleContext,
   claims: Claim[],
   given: string | undefined,
-  chainId: number,
-  network: string,
-) {
+  req: SchemeRequest,
+): Promise<string | SettleResult> {
   if (given) return given;
-  if (!ctx.authorizer) return fail(Reason.bsAuthorizerNotConfigured, network);
-  const me = ctx.authorizer.address;
-  if (claims.some((c) => ethers.getAddress(c.voucher.channel.receiverAuthorizer) !== me)) {
-    return fail(Reason.bsAuthorizerAddressMismatch, network);
-  }
+  const authorizer = authorizerFor(
+    ctx,
+    req,
+    claims.map((c) => c.voucher.channel),
+  );
+  if (isRefusal(authorizer)) return authorizer;
+  const domain = escrowDomain(req.chainId, ctx.escrowAddress as Address);
   const entries = claims.map((c) => ({
-    channelId: channelIdOf(c.voucher.channel, chainId, ctx.escrowAddress),
+    channelId: channelIdOf(c.voucher.channel, req.chainId, ctx.escrowAddress),
     maxClaimableAmount: BigInt(c.voucher.maxClaimableAmount),
     totalClaimed: BigInt(c.totalClaimed),
   }));
-  return ctx.authorizer.signTypedData(escrowDomain(chainId, ctx.escrowAddress as Address), claimBatchTypes, {
-    claims: entries,
-  });
+  return authorizer.signTypedData(domain, claimBatchTypes, { claims: entries });
 }
 
 /** `claim`: submits `claimWithSignature` for the batch. */
@@ -62,7 +92,7 @@ export async function settleClaim(
   req: SchemeRequest,
 ) {
   const network = req.requirements.network;
-  const sig = await claimSignature(ctx, claims, given, req.chainId, network);
+  const sig = await claimSignature(ctx, claims, given, req);
   if (typeof sig !== "string") return sig;
   const sent = await send(
     ctx.signer,
@@ -95,69 +125,5 @@ export async function settleSweep(ctx: SettleContext, receiver: string, token: s
     async () => ({
       amount: (claimed - settled).toString(),
     }),
-  );
-}
-
-interface RefundRequest {
-  channelConfig: ChannelConfig;
-  amount: string;
-  refundNonce: string;
-  claims: Claim[];
-  refundAuthorizerSignature?: string;
-  claimAuthorizerSignature?: string;
-}
-
-/** `refund`: claims what is outstanding and refunds the rest in one `multicall`, with the server's signatures. */
-export async function settleRefund(ctx: SettleContext, req: SchemeRequest): Promise<SettleResult> {
-  const { network } = req.requirements;
-  const p = req.payload.payload as unknown as RefundRequest;
-  const payer = p.channelConfig.payer;
-  const channelId = channelIdOf(p.channelConfig, req.chainId, ctx.escrowAddress);
-  const before = await readChannelState(ctx, channelId);
-  let sig = p.refundAuthorizerSignature;
-  if (!sig) {
-    if (!ctx.authorizer) return fail(Reason.bsAuthorizerNotConfigured, network);
-    if (ethers.getAddress(p.channelConfig.receiverAuthorizer) !== ctx.authorizer.address) {
-      return fail(Reason.bsAuthorizerAddressMismatch, network);
-    }
-    const message = { channelId, nonce: BigInt(p.refundNonce), amount: BigInt(p.amount) };
-    sig = await ctx.authorizer.signTypedData(
-      escrowDomain(req.chainId, ctx.escrowAddress as Address),
-      refundTypes,
-      message,
-    );
-  }
-  const abi = ctx.escrow.interface;
-  const config = contractConfig(p.channelConfig);
-  const calls = [
-    abi.encodeFunctionData("refundWithSignature", [config, BigInt(p.amount), BigInt(p.refundNonce), sig]),
-  ];
-  if (p.claims.length > 0) {
-    const claimSig = await claimSignature(ctx, p.claims, p.claimAuthorizerSignature, req.chainId, network);
-    if (typeof claimSig !== "string") return claimSig;
-    calls.unshift(abi.encodeFunctionData("claimWithSignature", [rows(p.claims), claimSig]));
-  }
-  const sent = await send(
-    ctx.signer,
-    (o) => ctx.escrow.multicall(calls, o),
-    Reason.bsRefundSimulationFailed,
-    network,
-    payer,
-  );
-  if (typeof sent !== "string") return sent;
-  return finish(
-    ctx.provider,
-    ctx.timeoutMs,
-    sent,
-    network,
-    payer,
-    Reason.bsRefundTransactionFailed,
-    async () => {
-      const after = await readChannelState(ctx, channelId);
-      return {
-        amount: (before.balance - after.balance).toString(),
-        extra: { channelState: stateExtra(channelId, after) },
-      };
-    },
   );
 }

@@ -15,10 +15,12 @@ import {
   type DepositFields,
   type VoucherFields,
 } from "./batch-verify";
-import { settleClaim, settleRefund, settleSweep, type Claim, type SettleContext } from "./batch-settle";
+import { settleClaim, settleSweep, type Claim, type SettleContext } from "./batch-settle";
+import { settleRefund } from "./batch-refund";
 import { fail, finish, send } from "./batch-tx";
 import { nobleBackend, type RecoveryBackend } from "../verify";
 import { InFlight } from "./in-flight";
+import { ReceiverAuth, type ReceiverSecrets } from "./receiver-auth";
 import { Reason } from "./reasons";
 import type { FacilitatorScheme, SchemeRequest, SettleResult, VerifyResult } from "./types";
 
@@ -30,8 +32,13 @@ export interface BatchSchemeOptions {
   escrow?: string;
   /** The EIP-3009 deposit collector (default: the canonical one). */
   collector?: string;
-  /** Signs `ClaimBatch`/`Refund` for servers that delegate the receiverAuthorizer role; advertised in `/supported`. */
+  /**
+   * Signs `ClaimBatch`/`Refund` for servers that delegate the receiverAuthorizer role; advertised in `/supported`.
+   * It signs only for a request authenticated with one of `receiverSecrets`.
+   */
   authorizer?: ethers.Signer & { address: string };
+  /** Receiver address → bearer secret its server sends (`Authorization: Bearer ...`) to have `authorizer` sign. */
+  receiverSecrets?: ReceiverSecrets;
   /** How long settle waits for a receipt before answering `settlement_pending` (default 30 s). */
   confirmationTimeoutMs?: number;
   /** Clock in unix seconds (default: wall clock). */
@@ -43,6 +50,15 @@ export interface BatchSchemeOptions {
 type DepositPayload = { channelConfig: ChannelConfig; voucher: VoucherFields; deposit: DepositFields };
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
+/**
+ * A channel whose vouchers the payer can void after being served: with no payerAuthorizer the escrow may check them
+ * with ERC-1271 against the payer's current code (an AgentAccount whose NFT moved, a re-delegated account).
+ */
+function voidable(p: Record<string, unknown>): boolean {
+  if ((p.type !== "voucher" && p.type !== "deposit") || !isObj(p.channelConfig)) return false;
+  const a = p.channelConfig.payerAuthorizer;
+  return typeof a !== "string" || /^0x0{40}$/i.test(a);
+}
 const isVoucher = (v: unknown): v is VoucherFields =>
   isObj(v) &&
   typeof v.channelId === "string" &&
@@ -76,6 +92,7 @@ export class BatchSettlementScheme implements FacilitatorScheme {
       timeoutMs: o.confirmationTimeoutMs ?? 30_000,
       recovery: o.recovery ?? nobleBackend,
       authorizer: o.authorizer,
+      auth: new ReceiverAuth(o.receiverSecrets),
     };
     void o.signer.getAddress().then((a) => (this.address = a));
   }
@@ -93,6 +110,8 @@ export class BatchSettlementScheme implements FacilitatorScheme {
     if (!isObj(p.channelConfig) || !isVoucher(p.voucher))
       return { isValid: false, invalidReason: Reason.bsPayloadType };
     const config = p.channelConfig as unknown as ChannelConfig;
+    if (voidable(p))
+      return { isValid: false, invalidReason: Reason.bsPayerAuthorizerRequired, payer: config.payer };
     if (p.type === "deposit" && isObj(p.deposit)) {
       const deposit = p.deposit as unknown as DepositFields;
       return verifyDeposit(this.ctx, config, p.voucher, deposit, requirements, chainId);
@@ -106,6 +125,9 @@ export class BatchSettlementScheme implements FacilitatorScheme {
   async settle(request: SchemeRequest): Promise<SettleResult> {
     const p = request.payload.payload;
     const network = request.requirements.network;
+    if (voidable(p)) {
+      return fail(Reason.bsPayerAuthorizerRequired, network, (p.channelConfig as ChannelConfig).payer);
+    }
     if (p.type === "deposit") {
       const key = (p.deposit as DepositFields | undefined)?.authorization?.erc3009Authorization?.signature;
       return this.inFlight.run(typeof key === "string" ? key : undefined, () => this.deposit(request));

@@ -1,7 +1,15 @@
 import { caip2ToV1Name, chainIdFromCaip2 } from "../networks";
 import { normalize } from "./normalize";
 import { Reason } from "./reasons";
-import type { Facilitator, FacilitatorScheme, SettleResult, SupportedKind, VerifyResult } from "./types";
+import type {
+  Facilitator,
+  FacilitatorScheme,
+  RequestContext,
+  SchemeRequest,
+  SettleResult,
+  SupportedKind,
+  VerifyResult,
+} from "./types";
 
 /**
  * Builds a facilitator from scheme implementations: routes each request by scheme and network, normalizes v1
@@ -14,8 +22,9 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
   async function route<T>(
     rawPayload: unknown,
     rawRequirements: unknown,
+    context: RequestContext,
     fail: (reason: string, message: string, network?: string) => T,
-    run: (s: FacilitatorScheme, req: Parameters<FacilitatorScheme["verify"]>[0]) => Promise<T>,
+    run: (s: FacilitatorScheme, req: SchemeRequest) => Promise<T>,
   ): Promise<T> {
     const n = normalize(rawPayload, rawRequirements);
     if (!n.ok) return fail(n.reason, n.message);
@@ -27,6 +36,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
       payload: n.payload,
       requirements: n.requirements,
       chainId: chainIdFromCaip2(n.network),
+      ...(context.authorization ? { authorization: context.authorization } : {}),
     });
   }
 
@@ -37,7 +47,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
         invalidReason,
         invalidMessage,
       });
-      return route(rawPayload, rawRequirements, fail, async (s, req) => {
+      return route(rawPayload, rawRequirements, {}, fail, async (s, req) => {
         try {
           return await s.verify(req);
         } catch (e) {
@@ -45,7 +55,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
         }
       });
     },
-    settle(rawPayload, rawRequirements): Promise<SettleResult> {
+    settle(rawPayload, rawRequirements, context = {}): Promise<SettleResult> {
       const fail = (errorReason: string, errorMessage: string, network = ""): SettleResult => ({
         success: false,
         errorReason,
@@ -53,7 +63,7 @@ export function createFacilitator(schemes: FacilitatorScheme[]): Facilitator {
         transaction: "",
         network,
       });
-      return route(rawPayload, rawRequirements, fail, async (s, req) => {
+      return route(rawPayload, rawRequirements, context, fail, async (s, req) => {
         try {
           return await s.settle(req);
         } catch (e) {

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Facilitator } from "./types";
+import { AUTH_STATUS } from "./reasons";
+import type { Facilitator, SettleResult } from "./types";
 
 export interface FacilitatorHttpOptions {
   /** Largest request body accepted, in bytes (default 64 KiB). */
@@ -12,9 +13,13 @@ const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   // Serialize first: a body that cannot be encoded must still leave the response writable for the 500.
   const text = JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
-  res.writeHead(status, JSON_HEADERS);
+  const challenge = status === 401 ? { "www-authenticate": 'Bearer realm="z402-facilitator"' } : {};
+  res.writeHead(status, { ...JSON_HEADERS, ...challenge });
   res.end(text);
 }
+
+/** A settle refused for who asked (401/403) keeps its x402 body; every other answer is a 200. */
+const settleStatus = (r: SettleResult) => (r.errorReason && AUTH_STATUS[r.errorReason]) || 200;
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -33,8 +38,9 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | un
 /**
  * The x402 facilitator HTTP API as a Node request listener: `POST /verify`, `POST /settle` (body
  * `{x402Version, paymentPayload, paymentRequirements}`) and `GET /supported`. A verification or settlement
- * failure is a 200 with `isValid:false` / `success:false` (what `HTTPFacilitatorClient` expects); only a request
- * that is not a facilitator request at all gets a 4xx.
+ * failure is a 200 with `isValid:false` / `success:false` (what `HTTPFacilitatorClient` expects), except a
+ * receiver-side settle refused for its caller (401/403, same body); a request that is not a facilitator request
+ * at all gets a 4xx. The `Authorization` header goes to settle, where receiver-side requests authenticate.
  */
 export function createFacilitatorHandler(facilitator: Facilitator, options: FacilitatorHttpOptions = {}) {
   const limit = options.maxBodyBytes ?? 64 * 1024;
@@ -56,11 +62,13 @@ export function createFacilitatorHandler(facilitator: Facilitator, options: Faci
         body = {};
       }
       if (typeof body !== "object" || body === null) body = {};
-      const result =
-        path === "/verify"
-          ? await facilitator.verify(body.paymentPayload, body.paymentRequirements)
-          : await facilitator.settle(body.paymentPayload, body.paymentRequirements);
-      return send(res, 200, result);
+      if (path === "/verify") {
+        return send(res, 200, await facilitator.verify(body.paymentPayload, body.paymentRequirements));
+      }
+      const result = await facilitator.settle(body.paymentPayload, body.paymentRequirements, {
+        authorization: req.headers.authorization,
+      });
+      return send(res, settleStatus(result), result);
     } catch (e) {
       return send(res, 500, { error: "internal_error", message: (e as Error).message });
     }

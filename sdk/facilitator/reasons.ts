@@ -1,4 +1,5 @@
 import { X402_REASONS } from "../errors/reasons";
+import { REASONS as PAYWALL_REASONS } from "../server/reasons";
 
 /**
  * Strings `@x402/evm` 2.27's batch-settlement facilitator emits that only a facilitator produces (simulation and
@@ -10,7 +11,31 @@ export const FACILITATOR_REASONS = {
   bsRefundSimulationFailed: "invalid_batch_settlement_evm_refund_simulation_failed",
   bsAuthorizerNotConfigured: "invalid_batch_settlement_evm_authorizer_not_configured",
   bsAuthorizerAddressMismatch: "invalid_batch_settlement_evm_authorizer_address_mismatch",
+  /** A voucher or deposit on a channel without a payerAuthorizer: the paywall's code, for the same refusal. */
+  bsPayerAuthorizerRequired: PAYWALL_REASONS.bsPayerAuthorizerRequired,
 } as const;
 
+/**
+ * Refusals of a receiver-side request (one the facilitator would sign with its receiverAuthorizer key). x402 has
+ * no strings for them, hence `z402_*`; the authentication ones carry an HTTP status ({@link AUTH_STATUS}).
+ */
+export const RECEIVER_SIDE_REASONS = {
+  /** No `Authorization: Bearer` credential on a request the facilitator would sign for (401). */
+  receiverAuthRequired: "z402_receiver_auth_required",
+  /** A bearer credential no configured receiver holds (401). */
+  receiverAuthInvalid: "z402_receiver_auth_invalid",
+  /** A valid credential, but not of the receiver of every channel in the request (403). */
+  receiverForbidden: "z402_receiver_forbidden",
+  /** A refund the facilitator would sign for a nonce other than the channel's current one: nothing is signed. */
+  refundNonceStale: "z402_refund_nonce_stale",
+} as const;
+
+/** HTTP status of the refusals that are about who asks, not about the payment (every other answer is a 200). */
+export const AUTH_STATUS: Readonly<Record<string, 401 | 403>> = {
+  [RECEIVER_SIDE_REASONS.receiverAuthRequired]: 401,
+  [RECEIVER_SIDE_REASONS.receiverAuthInvalid]: 401,
+  [RECEIVER_SIDE_REASONS.receiverForbidden]: 403,
+};
+
 /** Every reason the facilitator answers with: x402's own strings, so stock servers and clients recognize them. */
-export const Reason = { ...X402_REASONS, ...FACILITATOR_REASONS } as const;
+export const Reason = { ...X402_REASONS, ...FACILITATOR_REASONS, ...RECEIVER_SIDE_REASONS } as const;

@@ -59,6 +59,14 @@ export interface SchemeRequest {
   requirements: Requirements;
   /** The chain id of `requirements.network`. */
   chainId: number;
+  /** The caller's `Authorization` header, if any: what a receiver-side request authenticates with. */
+  authorization?: string;
+}
+
+/** Who is asking: what the HTTP layer (or an in-process caller) knows about the request beyond its body. */
+export interface RequestContext {
+  /** The `Authorization` header as received, e.g. `Bearer <receiver secret>`. */
+  authorization?: string;
 }
 
 /** One scheme's verify/settle logic on the networks it was configured for. */
@@ -79,6 +87,10 @@ export interface FacilitatorScheme {
 /** The facilitator as a library: what the HTTP service exposes, callable in-process. */
 export interface Facilitator {
   verify(paymentPayload: unknown, paymentRequirements: unknown): Promise<VerifyResult>;
-  settle(paymentPayload: unknown, paymentRequirements: unknown): Promise<SettleResult>;
+  settle(
+    paymentPayload: unknown,
+    paymentRequirements: unknown,
+    context?: RequestContext,
+  ): Promise<SettleResult>;
   getSupported(): SupportedResponse;
 }

@@ -51,16 +51,26 @@ export interface StockBatchServer extends Served {
   refundAll(): Promise<{ channel: string; transaction: string }[]>;
 }
 
-/** A stock `@x402/express` server with the stock batch-settlement server scheme on `GET /paid`. */
+/**
+ * A stock `@x402/express` server with the stock batch-settlement server scheme on `GET /paid`. Without a
+ * `receiverAuthorizerKey` it delegates that role to the facilitator's advertised one, sending `settleHeaders`
+ * (e.g. a bearer credential) with each `/settle` through the stock client's `createAuthHeaders`.
+ */
 export async function serveStockBatchExpress(
   facilitatorUrl: string,
   receiver: string,
-  receiverAuthorizerKey: string,
+  receiverAuthorizerKey: string | undefined,
   price = "1000",
+  settleHeaders: Record<string, string> = {},
 ): Promise<StockBatchServer> {
-  const facilitator = new HTTPFacilitatorClient({ url: facilitatorUrl });
+  const facilitator = new HTTPFacilitatorClient({
+    url: facilitatorUrl,
+    createAuthHeaders: async () => ({ verify: {}, settle: settleHeaders, supported: {} }),
+  });
   const scheme = new BatchServer(receiver as `0x${string}`, {
-    receiverAuthorizerSigner: privateKeyToAccount(receiverAuthorizerKey as `0x${string}`),
+    ...(receiverAuthorizerKey
+      ? { receiverAuthorizerSigner: privateKeyToAccount(receiverAuthorizerKey as `0x${string}`) }
+      : {}),
     withdrawDelay: WITHDRAW_DELAY,
   });
   const resourceServer = new x402ResourceServer(facilitator).register(NETWORK, scheme);
