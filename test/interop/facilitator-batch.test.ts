@@ -50,7 +50,8 @@ describe("z402 facilitator: batch-settlement, against payloads made by @x402/evm
     };
     const config = {
       payer: payer.address as `0x${string}`,
-      payerAuthorizer: ethers.ZeroAddress as `0x${string}`,
+      // The stock client's default: the payer EOA signs vouchers as payerAuthorizer (zero is refused, see docs).
+      payerAuthorizer: payer.address as `0x${string}`,
       receiver: receiver as `0x${string}`,
       receiverAuthorizer: authorizer.address as `0x${string}`,
       token: USDC as `0x${string}`,
