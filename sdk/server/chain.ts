@@ -8,6 +8,7 @@ import {
 } from "ethers";
 import type { ChannelConfigWire } from "./crypto";
 import { serialized } from "../utils/send-queue";
+import { escrowRevertReason } from "./claim-revert";
 
 /** What the server mirrors of one channel. */
 export interface ChainChannel {
@@ -60,6 +61,12 @@ export interface EscrowChain {
     signature: string,
   ): Promise<string>;
   claimWithSignature(claims: ClaimRow[], authorizerSignature: string): Promise<string>;
+  /**
+   * Asks the chain (eth_call) whether `claimWithSignature(claims, authorizerSignature)` would go through: resolves
+   * undefined if it would, or the reason it would revert (the decoded custom error when possible). Throws only when
+   * the chain could not be asked (RPC down), so the caller retries instead of blaming a row.
+   */
+  simulateClaim?(claims: ClaimRow[], authorizerSignature: string): Promise<string | undefined>;
   settle(receiver: string, token: string): Promise<string>;
   /**
    * Claims `claims` (if any), then refunds up to `amount` to the payer, in one transaction. With `authorization`
@@ -328,6 +335,17 @@ export class EthersEscrowChain implements EscrowChain {
     return this.mined((o) =>
       this.escrowContract.claimWithSignature(claimTuples(claims), authorizerSignature, o),
     );
+  }
+
+  async simulateClaim(claims: ClaimRow[], authorizerSignature: string): Promise<string | undefined> {
+    try {
+      await this.escrowContract.claimWithSignature.staticCall(claimTuples(claims), authorizerSignature);
+      return undefined;
+    } catch (err) {
+      const reason = escrowRevertReason(err);
+      if (reason === undefined) throw err;
+      return reason;
+    }
   }
 
   refund(
