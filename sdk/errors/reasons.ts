@@ -90,7 +90,30 @@ export const Z402_REASONS = {
   signerFailed: "z402_signer_failed",
   /** A refund asked of a URL that offers no batch-settlement channel (no 402 with that scheme). */
   refundNotOffered: "z402_refund_not_offered",
+  /** A payment identifier reused for another payment payload or request (409; nothing runs). */
+  paymentIdentifierConflict: "z402_payment_identifier_conflict",
+  /** A retry whose first answer is not kept (over the size cap or past the window): 409, nothing is served twice. */
+  paymentIdentifierAnswerUnavailable: "z402_payment_identifier_answer_unavailable",
+  /** A deposit whose EIP-3009 authorization was already used on chain. */
+  depositAuthorizationUsed: "z402_deposit_authorization_used",
+  /** Optimistic serving is over the server's risk budget (unconfirmed deposits plus losses). */
+  depositRiskLimit: "z402_deposit_risk_limit",
+  /** A receiver-side facilitator request (refund, claim) without the receiver's credential (401). */
+  receiverAuthRequired: "z402_receiver_auth_required",
+  /** A receiver-side facilitator request with a credential no receiver holds (401). */
+  receiverAuthInvalid: "z402_receiver_auth_invalid",
+  /** A receiver-side facilitator request for a channel whose receiver is not the authenticated one (403). */
+  receiverForbidden: "z402_receiver_forbidden",
+  /** A refund for a refund nonce the channel has already used. */
+  refundNonceStale: "z402_refund_nonce_stale",
 } as const;
+
+/**
+ * A voucher or deposit on a channel whose `payerAuthorizer` is zero (an ERC-1271 payer could void its served
+ * vouchers by changing what its wallet accepts), refused by the paywall and the facilitator alike. Named in
+ * x402's scheme style because it is a refusal of the scheme's payload, though x402 itself has no such rule.
+ */
+export const PAYER_AUTHORIZER_REQUIRED = "invalid_batch_settlement_evm_payer_authorizer_required";
 
 export type X402Reason = (typeof X402_REASONS)[keyof typeof X402_REASONS];
 export type Z402Reason = (typeof Z402_REASONS)[keyof typeof Z402_REASONS];

@@ -1,5 +1,4 @@
-import { X402_REASONS } from "../errors/reasons";
-import { REASONS as PAYWALL_REASONS } from "../server/reasons";
+import { PAYER_AUTHORIZER_REQUIRED, X402_REASONS, Z402_REASONS } from "../errors/reasons";
 
 /**
  * Strings `@x402/evm` 2.27's batch-settlement facilitator emits that only a facilitator produces (simulation and
@@ -12,7 +11,7 @@ export const FACILITATOR_REASONS = {
   bsAuthorizerNotConfigured: "invalid_batch_settlement_evm_authorizer_not_configured",
   bsAuthorizerAddressMismatch: "invalid_batch_settlement_evm_authorizer_address_mismatch",
   /** A voucher or deposit on a channel without a payerAuthorizer: the paywall's code, for the same refusal. */
-  bsPayerAuthorizerRequired: PAYWALL_REASONS.bsPayerAuthorizerRequired,
+  bsPayerAuthorizerRequired: PAYER_AUTHORIZER_REQUIRED,
 } as const;
 
 /**
@@ -21,13 +20,13 @@ export const FACILITATOR_REASONS = {
  */
 export const RECEIVER_SIDE_REASONS = {
   /** No `Authorization: Bearer` credential on a request the facilitator would sign for (401). */
-  receiverAuthRequired: "z402_receiver_auth_required",
+  receiverAuthRequired: Z402_REASONS.receiverAuthRequired,
   /** A bearer credential no configured receiver holds (401). */
-  receiverAuthInvalid: "z402_receiver_auth_invalid",
+  receiverAuthInvalid: Z402_REASONS.receiverAuthInvalid,
   /** A valid credential, but not of the receiver of every channel in the request (403). */
-  receiverForbidden: "z402_receiver_forbidden",
+  receiverForbidden: Z402_REASONS.receiverForbidden,
   /** A refund the facilitator would sign for a nonce other than the channel's current one: nothing is signed. */
-  refundNonceStale: "z402_refund_nonce_stale",
+  refundNonceStale: Z402_REASONS.refundNonceStale,
 } as const;
 
 /** HTTP status of the refusals that are about who asks, not about the payment (every other answer is a 200). */

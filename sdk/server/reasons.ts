@@ -1,5 +1,5 @@
 import { BaseError } from "../errors/base";
-import { X402_REASONS } from "../errors/reasons";
+import { PAYER_AUTHORIZER_REQUIRED, X402_REASONS, Z402_REASONS } from "../errors/reasons";
 
 /**
  * Reason codes the paywall answers with. The strings are x402's own where x402 has one
@@ -19,9 +19,9 @@ export const REASONS = {
   signatureMalformed: "z402_signature_malformed",
   withdrawPending: "z402_withdraw_pending",
   /** The payment identifier was used for a different payment payload or request (409). */
-  idempotencyConflict: "z402_payment_identifier_conflict",
+  idempotencyConflict: Z402_REASONS.paymentIdentifierConflict,
   /** The payment identifier's answer is not kept (over the size cap, or past the window): nothing is served twice. */
-  idempotencyAnswerUnavailable: "z402_payment_identifier_answer_unavailable",
+  idempotencyAnswerUnavailable: Z402_REASONS.paymentIdentifierAnswerUnavailable,
   chainUnavailable: "z402_chain_unavailable",
   /** The delegated facilitator could not be reached or failed itself (503: the same payment may be retried). */
   facilitatorUnavailable: "z402_facilitator_unavailable",
@@ -43,7 +43,7 @@ export const REASONS = {
   bsChannelIdMismatch: "invalid_batch_settlement_evm_channel_id_mismatch",
   bsReceiverMismatch: "invalid_batch_settlement_evm_receiver_mismatch",
   bsReceiverAuthorizerMismatch: "invalid_batch_settlement_evm_receiver_authorizer_mismatch",
-  bsPayerAuthorizerRequired: "invalid_batch_settlement_evm_payer_authorizer_required",
+  bsPayerAuthorizerRequired: PAYER_AUTHORIZER_REQUIRED,
   bsTokenMismatch: "invalid_batch_settlement_evm_token_mismatch",
   bsWithdrawDelayMismatch: "invalid_batch_settlement_evm_withdraw_delay_mismatch",
   bsValidBefore: "invalid_batch_settlement_evm_payload_authorization_valid_before",
@@ -51,14 +51,14 @@ export const REASONS = {
   bsReceiveAuthorizationSignature: "invalid_batch_settlement_evm_receive_authorization_signature",
   bsDepositBelowMinDeposit: "invalid_batch_settlement_evm_deposit_below_min_deposit",
   bsDepositTransactionFailed: "invalid_batch_settlement_evm_deposit_transaction_failed",
-  bsDepositRiskLimit: "z402_deposit_risk_limit",
+  bsDepositRiskLimit: Z402_REASONS.depositRiskLimit,
   bsRefundNoBalance: X402_REASONS.bsRefundNoBalance,
   bsRefundAmountInvalid: X402_REASONS.bsRefundAmountInvalid,
   bsRefundTransactionFailed: X402_REASONS.bsRefundTransactionFailed,
   /** An optimistic deposit larger than the payer's token balance. */
   bsInsufficientBalance: X402_REASONS.bsInsufficientBalance,
   /** A deposit whose EIP-3009 authorization is already used while the channel does not cover the voucher. */
-  bsDepositAuthorizationUsed: "z402_deposit_authorization_used",
+  bsDepositAuthorizationUsed: Z402_REASONS.depositAuthorizationUsed,
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
