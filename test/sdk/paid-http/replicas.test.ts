@@ -109,3 +109,43 @@ describe("paywall replicas: a refund on one instance caps the others at once", f
     expect(view.refundNonce >= record.capNonce).to.equal(true);
   });
 });
+
+/**
+ * Servers of one receiver with separate stores (issue "Money path", item 11): each must have its own
+ * receiverAuthorizer. The channel config commits to it, so a voucher for one server's channel is refused by the
+ * other and one payment can never be served by both.
+ */
+describe("paywall servers of one receiver with separate stores", function () {
+  let d: Deployment;
+  let first: TestServer;
+  let second: TestServer;
+  before(async () => {
+    d = await deploy();
+    first = await startServer(d);
+    second = await startServer(d, { receiverAuthorizer: "0x" + "5e".repeat(20) });
+  });
+  after(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  it("refuses on the second server a voucher for a channel the first serves", async () => {
+    const kit = await openChannel(d, first);
+    const header = b64(kit.body(await kit.voucher(2n * PRICE)));
+    const res = await fetch(second.url + "/paid/x", { headers: { "payment-signature": header } });
+    expect([res.status, await reasonOf(res)]).to.deep.equal([
+      402,
+      "invalid_batch_settlement_evm_receiver_authorizer_mismatch",
+    ]);
+  });
+
+  it("serves the voucher once, on the server whose channel it is", async () => {
+    const kit = await openChannel(d, first);
+    const header = b64(kit.body(await kit.voucher(2n * PRICE)));
+    const statuses = [];
+    for (const s of [second, first, second]) {
+      statuses.push((await fetch(s.url + "/paid/x", { headers: { "payment-signature": header } })).status);
+    }
+    expect(statuses).to.deep.equal([402, 200, 402]);
+  });
+});
