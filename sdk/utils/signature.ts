@@ -1,4 +1,4 @@
-/** Parsing of 65-byte ECDSA signatures with the checks the escrow applies: canonical r/s, low s, v of 27/28 (or 0/1). */
+/** Parsing of 65-byte ECDSA signatures with the checks the escrow applies: canonical r/s, low s, v of 27/28 only. */
 import { SignatureError } from "../errors/classes";
 import { Z402_REASONS } from "../errors/reasons";
 import { hexToBytes } from "./hex";
@@ -38,7 +38,7 @@ const HEX_SIG_RE = /^0x[0-9a-fA-F]{130}$/;
 
 /**
  * Parses a 0x-prefixed 65-byte signature. Throws `SignatureError`: `z402_signature_malformed` for a wrong length,
- * non-hex, r or s of zero or ≥ n, or v not in {0, 1, 27, 28}; `z402_signature_high_s` for s > n/2.
+ * non-hex, r or s of zero or ≥ n, or v not in {27, 28}; `z402_signature_high_s` for s > n/2.
  */
 export function parseSignature(signature: string): ParsedSignature {
   if (typeof signature !== "string" || !HEX_SIG_RE.test(signature)) {
@@ -57,7 +57,7 @@ export function parseSignature(signature: string): ParsedSignature {
     );
   }
   const v = bytes[64];
-  const recovery = v === 27 || v === 0 ? 0 : v === 28 || v === 1 ? 1 : -1;
+  const recovery = v === 27 ? 0 : v === 28 ? 1 : -1;
   if (recovery < 0) throw new SignatureError(Z402_REASONS.signatureMalformed, "signature v must be 27 or 28");
   return { compact: bytes.subarray(0, 64), recovery: recovery as 0 | 1 };
 }

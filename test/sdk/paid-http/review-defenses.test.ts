@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { SettlementWorker } from "../../../sdk/settlement";
 import { SqliteVoucherStore } from "../../../sdk/store";
 import type { PaywallRequest } from "../../../sdk/server";
 import { deploy, startServer, type Deployment, type TestServer } from "./support/fixture";
@@ -46,5 +47,39 @@ describe("review defenses: a reservation taken over after its lock expired", fun
     expect([doneB.type, doneA.type]).to.deep.equal(["headers", "respond"]);
     if (doneA.type === "respond") expect(doneA.answer.status).to.equal(409);
     expect((await store.get(kit.channelId))!.charged).to.equal(2n * PRICE);
+  });
+});
+
+/** A 65-byte signature with v rewritten from 27/28 to 0/1: the same (r, s), a parity the escrow's ecrecover refuses. */
+const zeroBasedV = (sig: string) => {
+  const v = parseInt(sig.slice(-2), 16);
+  return sig.slice(0, -2) + (v - 27).toString(16).padStart(2, "0");
+};
+
+describe("review defenses: voucher signatures the escrow would refuse", function () {
+  let d: Deployment;
+  let server: TestServer;
+  before(async () => {
+    d = await deploy();
+    server = await startServer(d);
+  });
+  after(async () => server.close());
+
+  it("refuses a voucher whose v is 0/1: the escrow refuses that parity, so it could never be claimed", async () => {
+    const kit = await openChannel(d, server);
+    const v = await kit.voucher(2n * PRICE);
+    const res = await kit.send("/paid/a", b64(kit.body({ ...v, signature: zeroBasedV(v.signature) })));
+    // Served means the receiver holds a voucher the chain cannot honour.
+    if (res.status === 200) {
+      const worker = new SettlementWorker({
+        store: server.store,
+        chain: server.chain,
+        authorizer: d.authorizer,
+        settle: false,
+      });
+      const report = await worker.run();
+      expect(report.quarantined, "served voucher was quarantined by the chain").to.deep.equal([]);
+    }
+    expect(res.status).to.equal(402);
   });
 });
