@@ -8,9 +8,9 @@ import { X402_REASONS, Z402_REASONS } from "../errors/reasons";
 import { adoptCorrective, PaymentResponseError } from "./answers";
 import { decimalUint as uint } from "../utils/uint";
 import { acceptedOf, channelConfigOf, type ChannelBook, type ClientChannel } from "./channels";
-import type { FetchLike, WrapFetchOptions } from "./fetch";
+import { sendPayment, type FetchLike, type WrapFetchOptions } from "./context";
 import { signVoucher } from "./sign";
-import { decodeJson, encodeJson, paymentRequiredOf } from "./wire";
+import { decodeJson, paymentRequiredOf } from "./wire";
 
 export interface RefundOptions {
   /** Atomic units to refund; default: everything the channel holds beyond what was charged. */
@@ -78,12 +78,12 @@ export async function refundChannel(
         voucher,
         ...(amount !== undefined ? { amount: amount.toString() } : {}),
       };
-      const headers = new Headers(init?.headers);
-      headers.set(
-        "payment-signature",
-        encodeJson({ x402Version: 2, resource: required.resource, accepted: acceptedOf(offer), payload }),
-      );
-      const res = await ctx.fetchImpl(url, { ...init, headers });
+      const res = await sendPayment(ctx.fetchImpl, url, init, {
+        x402Version: 2,
+        resource: required.resource,
+        accepted: acceptedOf(offer),
+        payload,
+      });
       const receipt = res.headers.get("payment-response");
       if (res.status === 200 && receipt) return applyRefundResponse(ch, receipt, amount);
       const again = paymentRequiredOf(res.headers, await res.text());
