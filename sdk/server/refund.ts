@@ -80,10 +80,13 @@ export class RefundHandler {
       try {
         transaction = await this.send(config, channelId, amount, claims, before.refundNonce);
       } catch (err) {
-        // Not sent (or reverted): the channel keeps the cap it had before.
-        const uncapped = { capNonce: record.capNonce, capBalance: record.capBalance };
-        await this.unlock({ ...locked, ...uncapped, lock: "", lockUntil: 0 }, locked.version);
-        throw chainFailure(err, REASONS.bsRefundTransactionFailed);
+        const refusal = chainFailure(err, REASONS.bsRefundTransactionFailed);
+        // Reverted: the channel keeps the cap it had before. Unreachable (a timeout may follow a broadcast that
+        // still lands): the new cap stays until the chain view shows the refund nonce.
+        const cap =
+          refusal.status === 503 ? {} : { capNonce: record.capNonce, capBalance: record.capBalance };
+        await this.unlock({ ...locked, ...cap, lock: "", lockUntil: 0 }, locked.version);
+        throw refusal;
       }
       const after = await this.opts.chain.readChannel(channelId);
       await this.opts.mirror.refresh(channelId).catch(() => undefined);

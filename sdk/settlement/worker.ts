@@ -214,6 +214,10 @@ export class SettlementWorker {
         continue;
       }
       const onChain = await this.retry(() => this.opts.chain.readChannel(rec.channelId));
+      // Served past the balance (an optimistic deposit that never landed): claim the funded part. With nothing
+      // funded left to claim, the full charge goes to the chain, which refuses it, and the row is quarantined.
+      const funded = rec.charged < onChain.balance ? rec.charged : onChain.balance;
+      const claimable = funded > onChain.totalClaimed ? funded : rec.charged;
       if (onChain.totalClaimed >= rec.charged) await this.markClaimed(rec.channelId, onChain.totalClaimed);
       else if (rec.signature) {
         let channel: ChannelConfigWire;
@@ -227,7 +231,7 @@ export class SettlementWorker {
         const row: ClaimRow = {
           voucher: { channel, maxClaimableAmount: rec.signedMax },
           signature: rec.signature,
-          totalClaimed: rec.charged,
+          totalClaimed: claimable,
         };
         const key = channel.receiverAuthorizer.toLowerCase();
         const group = groups.get(key) ?? [];
@@ -347,10 +351,10 @@ export class SettlementWorker {
       chainId: this.opts.chain.chainId,
       verifyingContract: this.opts.chain.escrow,
     };
-    const claims = items.map(({ rec }) => ({
+    const claims = items.map(({ rec, row }) => ({
       channelId: rec.channelId,
       maxClaimableAmount: rec.signedMax,
-      totalClaimed: rec.charged,
+      totalClaimed: row.totalClaimed,
     }));
     return this.opts.authorizer.signTypedData(domain, CLAIM_TYPES, { claims });
   }
@@ -358,11 +362,12 @@ export class SettlementWorker {
   private async recordClaimed(items: Item[], tx: string, report: RunReport, pairs: Pairs): Promise<void> {
     report.transactions.push(tx);
     for (const { rec, onChain, held, row } of items) {
-      await this.markClaimed(rec.channelId, rec.charged);
+      const claimed = row.totalClaimed;
+      await this.markClaimed(rec.channelId, claimed);
       if (held) await this.opts.store.releaseQuarantine(rec.channelId);
       report.claimedChannels++;
       report.claimedAmount +=
-        rec.charged - (onChain.totalClaimed > rec.claimed ? onChain.totalClaimed : rec.claimed);
+        claimed - (onChain.totalClaimed > rec.claimed ? onChain.totalClaimed : rec.claimed);
       const c = row.voucher.channel;
       pairs.set(`${c.receiver}:${c.token}`.toLowerCase(), { receiver: c.receiver, token: c.token });
     }

@@ -140,13 +140,23 @@ describe("settlement worker: one bad row never blocks the others", function () {
     ]);
   });
 
-  it("quarantines a claim above the channel's balance and claims the rest", async function () {
+  it("claims the funded part of a charge above the channel's balance, with the rest", async function () {
     const { honest, bad } = await fiftyWithOnePoisoned(async (c) => {
       await fund([c], PRICE / 2n);
       await serve(c, PRICE);
     });
     const report = await worker().run();
-    expect(report.claimedChannels).to.equal(honest.length);
+    const onChain = await chain.readChannel(bad.id);
+    expect([report.claimedChannels, onChain.totalClaimed]).to.deep.equal([honest.length + 1, PRICE / 2n]);
+  });
+
+  it("quarantines the unfunded rest of a charge above the channel's balance next round", async function () {
+    const { bad } = await fiftyWithOnePoisoned(async (c) => {
+      await fund([c], PRICE / 2n);
+      await serve(c, PRICE);
+    });
+    await worker().run();
+    const report = await worker().run();
     expect(report.quarantined).to.deep.equal([
       { channelId: bad.id, reason: `EscrowClaimExceedsBalance(${bad.id}, ${PRICE}, ${PRICE / 2n})` },
     ]);
