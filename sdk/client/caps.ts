@@ -31,12 +31,21 @@ export class SpendCaps {
     return this.recent.reduce((s, r) => s + r.amount, 0n);
   }
 
-  /** Counts `amount` against the caps, or throws without counting anything. */
+  /** Counts a price against the caps, or throws without counting anything. */
   reserve(origin: string, amount: bigint, now = Date.now()): void {
     const o = this.options;
     if (o.maxPrice !== undefined && amount > o.maxPrice) {
       throw new SpendCapError("z402_max_price", `price ${amount} above maxPrice ${o.maxPrice}`);
     }
+    this.count(origin, amount, now);
+  }
+
+  /**
+   * Counts an amount the payer is committed to beyond one price (a corrective 402's charge it adopted) against the
+   * origin and window caps, or throws without counting anything.
+   */
+  count(origin: string, amount: bigint, now = Date.now()): void {
+    const o = this.options;
     const spent = this.byOrigin.get(origin) ?? 0n;
     if (o.perOrigin !== undefined && spent + amount > o.perOrigin) {
       throw new SpendCapError("z402_origin_cap", `spend cap for ${origin} reached`);

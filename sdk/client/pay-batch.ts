@@ -51,7 +51,14 @@ export async function payBatch(
         extensions: { "payment-identifier": { info: { id: paymentId } } },
       });
       if (res.status !== 402) return settle(ctx, ch, res, payload, price, origin);
-      if (!(await recover(ctx, ch, res, offer, session, recovery))) {
+      let retry: boolean;
+      try {
+        retry = await recover(ctx, ch, res, offer, session, recovery, url);
+      } catch (err) {
+        caps.refund(origin, price);
+        throw err;
+      }
+      if (!retry) {
         caps.refund(origin, price);
         return res;
       }
@@ -93,6 +100,7 @@ async function recover(
   offer: Offer,
   session: string,
   recovery: { reread: boolean },
+  url: string,
 ): Promise<boolean> {
   const again = paymentRequiredOf(res.headers, undefined);
   const corrective = again?.accepts.find((o) => o.scheme === "batch-settlement");
@@ -108,5 +116,15 @@ async function recover(
   }
   if (again?.error !== X402_REASONS.bsCumulativeAmountMismatch || !corrective) return false;
   const { chainId, escrow } = ctx.options;
-  return adoptCorrective(ch, corrective, { chainId, escrow, session, book: ctx.book });
+  const before = { charged: ch.charged, balance: ch.balance };
+  if (!(await adoptCorrective(ch, corrective, { chainId, escrow, session, book: ctx.book }))) return false;
+  // What the payer is now committed to beyond what it believed counts against the spend caps for good, so a server
+  // that answers every voucher with a corrective 402 naming it as charged collects no more than the caps allow.
+  try {
+    if (ch.charged > before.charged) ctx.caps.count(new URL(url).origin, ch.charged - before.charged);
+  } catch (err) {
+    Object.assign(ch, before);
+    throw err;
+  }
+  return true;
 }
