@@ -13,6 +13,7 @@ import {
   errorDeploymentResultToExceptionMessage,
   readDeploymentParameters,
 } from "@nomicfoundation/hardhat-ignition/helpers";
+import { DeployError } from "./errors";
 
 export interface IgnitionRun {
   module: IgnitionModule;
@@ -39,10 +40,12 @@ export async function runIgnition(
       : run.parameters;
   const accounts = (await hre.network.provider.request({ method: "eth_accounts" })) as string[];
   if (accounts.length === 0)
-    throw new Error(`no account for network ${hre.network.name}: set DEPLOYER_PRIVATE_KEY`);
+    throw new DeployError(
+      `No deployer account for network ${hre.network.name}: set DEPLOYER_PRIVATE_KEY to the key that pays the gas.`,
+    );
   const create2 = run.strategy === "create2";
   if (create2 && run.salt === undefined)
-    throw new Error("the create2 strategy needs a salt (Z402_DEPLOY_SALT)");
+    throw new DeployError("The create2 strategy needs a salt: set Z402_DEPLOY_SALT to a bytes32.");
   const result = await deploy({
     provider: hre.network.provider,
     artifactResolver: new HardhatArtifactResolver(hre),
