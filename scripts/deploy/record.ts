@@ -1,6 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { isFuture, type Future, type IgnitionModule } from "@nomicfoundation/ignition-core";
 import { readContractAtAddresses, readJournal, type JournalTransaction } from "./journal";
@@ -56,6 +54,7 @@ export async function buildRecord(
     schema: 1,
     chainId,
     network: `eip155:${chainId}`,
+    genesisHash: (await hre.ethers.provider.getBlock(0))!.hash!,
     deploymentId: input.deploymentId,
     module: input.module.id,
     startBlock,
@@ -154,21 +153,4 @@ function gitState(): DeploymentRecord["git"] {
   } catch {
     return { commit: null, dirty: false };
   }
-}
-
-/**
- * Writes `<outDir>/<chainId>.json`. When the file already describes the same contracts and calls (a re-run that sent
- * nothing), the stored git state is kept, so a no-op re-run leaves the file byte-for-byte unchanged.
- */
-export function writeRecord(outDir: string, record: DeploymentRecord): string {
-  const file = path.join(outDir, `${record.chainId}.json`);
-  let next = record;
-  if (existsSync(file)) {
-    const previous = JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord;
-    const same = (r: DeploymentRecord) => JSON.stringify({ ...r, git: null });
-    if (same(previous) === same(record)) next = { ...record, git: previous.git };
-  }
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(next, null, 2) + "\n");
-  return file;
 }

@@ -11,8 +11,9 @@ import { deploySystem } from "../../scripts/deploy/deploy-system";
 import { resolveOptions, type DeployOptions } from "../../scripts/deploy/options";
 import { buildRecord } from "../../scripts/deploy/record";
 import type { DeploymentRecord } from "../../scripts/deploy/types";
+import { loadDeployment } from "../../sdk/cli/deployment";
 import { contractAddress } from "../../sdk/networks/deployments";
-import { loadDeployments } from "../../sdk/networks/deployments-node";
+import { loadDeployments, writeDeploymentsFile } from "../../sdk/networks/deployments-node";
 
 const SYSTEM_CONTRACTS = [
   "escrow",
@@ -54,6 +55,11 @@ describe("scripts/deploy: the System module on the in-process chain", function (
     expect([record.schema, record.chainId, record.network, record.module, record.deploymentId]).to.deep.equal(
       [1, 31337, "eip155:31337", "System", "chain-31337"],
     );
+  });
+
+  it("records the hash of the chain's block 0, which tells instances of the chain apart", async function () {
+    const { record } = await loadFixture(deployedFixture);
+    expect(record.genesisHash).to.equal((await hre.ethers.provider.getBlock(0))!.hash);
   });
 
   it("records every contract of the System module under its future name", async function () {
@@ -188,6 +194,16 @@ describe("scripts/deploy: the System module on the in-process chain", function (
     const { options, text, file } = await loadFixture(deployedFixture);
     await deploySystem(hre, options, SystemModule);
     expect(readFileSync(file, "utf8")).to.equal(text);
+  });
+
+  it("keeps the usdc z402 node recorded when a new deployment onto the same chain is written", async function () {
+    const { options, record, file } = await loadFixture(deployedFixture);
+    const usdc = { contractName: "MockEIP3009Token", address: hre.ethers.Wallet.createRandom().address };
+    await writeDeploymentsFile(file, { ...record, contracts: { ...record.contracts, usdc } });
+    const fresh = { ...options, deploymentDir: mkdtempSync(path.join(os.tmpdir(), "z402-ignition-")) };
+    const again = await deploySystem(hre, fresh, SystemModule);
+    const cli = loadDeployment(31337, again.file);
+    expect([cli.token, cli.escrow === record.contracts.escrow.address]).to.deep.equal([usdc.address, false]);
   });
 
   it("runs as `hardhat run scripts/deploy.ts` with its folders from the environment", async function () {

@@ -1,10 +1,8 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { readContractAtAddresses, readJournal } from "../../scripts/deploy/journal";
-import { writeRecord } from "../../scripts/deploy/record";
-import type { DeploymentRecord } from "../../scripts/deploy/types";
 
 const HASH_A = "0x" + "aa".repeat(32);
 const HASH_B = "0x" + "bb".repeat(32);
@@ -80,44 +78,5 @@ describe("scripts/deploy: reading the Ignition journal", function () {
     expect(() => readJournal(mkdtempSync(path.join(os.tmpdir(), "z402-empty-")))).to.throw(
       /no Ignition journal/,
     );
-  });
-});
-
-describe("scripts/deploy: writing the deployments record", function () {
-  const record = (commit: string, address = ADDRESS): DeploymentRecord => ({
-    schema: 1,
-    chainId: 84532,
-    network: "eip155:84532",
-    deploymentId: "chain-84532",
-    module: "System",
-    startBlock: 7,
-    deployedAt: "2026-01-01T00:00:00.000Z",
-    git: { commit, dirty: false },
-    compiler: { solc: "0.8.28", optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", viaIR: false },
-    contracts: {
-      escrow: {
-        contractName: "Z402Escrow",
-        sourceName: "x.sol",
-        address,
-        futureId: "E#escrow",
-        transactionHash: HASH_A,
-        blockNumber: 7,
-      },
-    },
-    calls: [],
-  });
-
-  it("keeps the first run's git state when nothing new was deployed", function () {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "z402-out-"));
-    writeRecord(dir, record("1111"));
-    const file = writeRecord(dir, record("2222"));
-    expect((JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord).git.commit).to.equal("1111");
-  });
-
-  it("takes the new git state when the contracts changed", function () {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "z402-out-"));
-    writeRecord(dir, record("1111"));
-    const file = writeRecord(dir, record("2222", "0x" + "12".repeat(20)));
-    expect((JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord).git.commit).to.equal("2222");
   });
 });
