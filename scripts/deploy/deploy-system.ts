@@ -4,6 +4,7 @@ import type { IgnitionModule } from "@nomicfoundation/ignition-core";
 import { isForeignDeploymentsFile, writeDeployments } from "../../sdk/networks/deployments-node";
 import { DeployError } from "./errors";
 import { runIgnition } from "./ignition";
+import { checkJournal } from "./instance";
 import { LOCAL_CHAIN_ID, type DeployOptions } from "./options";
 import { buildRecord } from "./record";
 import type { DeploymentRecord } from "./types";
@@ -18,8 +19,8 @@ export interface DeployOutcome {
 /**
  * Deploys `module` (the System module by default) with Ignition and writes its deployments record, merged into the
  * record already there. Re-running with the same journal folder sends no transaction and rewrites the same record.
- * A record left by another instance of the chain is replaced on the local chain (31337, with a line to `log`) and
- * refused on any other.
+ * A journal or record left by another instance of the chain is reset on the local chain (31337, with a line to
+ * `log`) and refused on any other.
  */
 export async function deploySystem(
   hre: HardhatRuntimeEnvironment,
@@ -31,6 +32,7 @@ export async function deploySystem(
   const provider = hre.ethers.provider;
   const chainId = Number((await provider.getNetwork()).chainId);
   const local = chainId === LOCAL_CHAIN_ID;
+  await checkJournal(provider, chainId, options.deploymentDir, log);
   await checkRecord(provider, chainId, options.outDir);
   await runIgnition(hre, {
     module,
