@@ -1,7 +1,8 @@
 /**
  * Reads `deployments/<chainId>.json` (written by the deploy script, `z402 deploy` and `z402 node` in the one format
- * of `sdk/networks/deployments.ts`, contracts as objects or bare addresses) and picks out the addresses the CLI uses. Contract names are matched loosely so the record can name them by Ignition
- * future id (`System#Z402Escrow`) or by contract name.
+ * of `sdk/networks/deployments.ts`, contracts as objects or bare addresses) and picks out the addresses the CLI
+ * uses. Contract names are matched loosely so the record can name them by Ignition future id (`System#Z402Escrow`)
+ * or by contract name.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
