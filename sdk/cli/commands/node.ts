@@ -1,5 +1,4 @@
 /** `z402 node`: a local chain on loopback with the whole system deployed, until Ctrl-C. */
-import { writeFileSync } from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HDNodeWallet, Mnemonic, Wallet, type Contract } from "ethers";
 import { loadHardhat } from "../hardhat-loader";
@@ -8,6 +7,7 @@ import { emit, keyValues } from "../output";
 import { assertPortFree, parsePort } from "../parse";
 import type { Action } from "../program";
 import { deployFromRepo } from "../repo-deploy";
+import { writeDeploymentsFile } from "../../networks/deployments-node";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -45,7 +45,7 @@ export const nodeCommand: Action = async (_args, options, globals) => {
     contractName: "MockEIP3009Token",
     address: usdc,
   } as (typeof record.contracts)[string];
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  await writeDeploymentsFile(file, record);
   const contracts = Object.fromEntries(Object.entries(record.contracts).map(([k, c]) => [k, c.address]));
   emit(
     globals.json,
