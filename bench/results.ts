@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** The sections, in the order the file lists them (the order `npm run bench` runs them). */
-const SECTIONS = ["verify", "paid-http", "facilitator"] as const;
+const SECTIONS = ["verify", "paid-http", "facilitator", "header-fuzz"] as const;
 export type BenchSection = (typeof SECTIONS)[number];
 
 export const RESULTS_FILE = path.join(__dirname, "RESULTS.md");
