@@ -2,7 +2,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { IgnitionModule } from "@nomicfoundation/ignition-core";
 import { isForeignDeploymentsFile, writeDeployments } from "../../sdk/networks/deployments-node";
-import { DeployError } from "./errors";
+import { DeployError, shownPath } from "./errors";
 import { runIgnition } from "./ignition";
 import { checkJournal } from "./instance";
 import { LOCAL_CHAIN_ID, type DeployOptions } from "./options";
@@ -53,7 +53,7 @@ export async function deploySystem(
       chain: provider,
     });
     if (replaced) {
-      const where = path.relative(process.cwd(), file) || file;
+      const where = shownPath(file);
       log(`${where} described an earlier run of the local chain; replaced it with this deployment.`);
     }
     return { record, file };
@@ -80,7 +80,7 @@ async function checkRecord(
     throw asDeployError(err);
   }
   if (foreign && chainId !== LOCAL_CHAIN_ID) {
-    const where = path.relative(process.cwd(), file) || file;
+    const where = shownPath(file);
     throw new DeployError(
       `${where} describes another instance of chain ${chainId}: move it away, or point Z402_DEPLOYMENTS_DIR at another folder, and deploy again.`,
     );

@@ -1,3 +1,11 @@
+import path from "node:path";
+
+/** `file` as the user reads it: relative to the working directory when inside it, absolute otherwise. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+}
+
 /** Deploy failures the user can fix, each told in one sentence (printed without a stack trace). */
 export class DeployError extends Error {
   override name = "DeployError";

@@ -6,7 +6,7 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { DeployError } from "./errors";
+import { DeployError, shownPath } from "./errors";
 import { readJournal } from "./journal";
 import { LOCAL_CHAIN_ID } from "./options";
 
@@ -55,7 +55,7 @@ export async function checkJournal(
 ): Promise<void> {
   const reason = await foreignJournalReason(chain, deploymentDir);
   if (reason === undefined) return;
-  const where = path.relative(process.cwd(), deploymentDir) || deploymentDir;
+  const where = shownPath(deploymentDir);
   if (chainId === LOCAL_CHAIN_ID) {
     rmSync(deploymentDir, { recursive: true, force: true });
     log(
