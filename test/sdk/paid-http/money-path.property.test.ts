@@ -1,21 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
-import { Redis } from "ioredis";
-import { ChainMirror, EthersEscrowChain } from "../../../sdk/server";
-import { RedisVoucherStore } from "../../../sdk/store";
+import type { ChainMirror } from "../../../sdk/server";
 import { channelIdOf, signVoucher } from "../../../sdk/client";
 import { signDepositAuthorization } from "../../../sdk/client/sign";
-import {
-  channelConfigFor,
-  deploy,
-  freshKey,
-  startServer,
-  type Deployment,
-  type TestServer,
-} from "./support/fixture";
+import { channelConfigFor, deploy, freshKey, type Deployment, type TestServer } from "./support/fixture";
 import { b64, openChannel, PRICE, type Kit } from "./support/kit";
-import { redisAvailable, startRedis, type RedisServer } from "./support/redis-server";
+import { redisAvailable } from "./support/redis-server";
+import { startReplicaPair, type ReplicaPair } from "./support/replicas";
 
 /**
  * The money path's invariant over random sequences (issue "Money path", proof): paid requests, replays of earlier
@@ -59,9 +51,8 @@ interface Sent {
 
 describe("money path: property over random sequences on two replicas sharing Redis", function () {
   let d: Deployment;
-  let redis: RedisServer | undefined;
-  const servers: TestServer[] = [];
-  const clients: Redis[] = [];
+  let pair: ReplicaPair | undefined;
+  let servers: TestServer[];
   let lagging: ChainMirror;
   const runs = { count: 0 };
 
@@ -71,44 +62,21 @@ describe("money path: property over random sequences on two replicas sharing Red
       this.skip();
     }
     d = await deploy();
-    redis = await startRedis();
-    const store = () => {
-      const c = new Redis({ host: "127.0.0.1", port: redis!.port });
-      clients.push(c);
-      return new RedisVoucherStore({ client: c, prefix: "property" });
-    };
-    const routes = [
-      { path: "/paid/*", price: PRICE },
-      { path: "/pricey", price: PRICEY },
-    ];
-    const handler = () => {
-      runs.count++;
-      return { status: 200, body: `run ${runs.count}` };
-    };
-    servers.push(
-      await startServer(d, { store: store(), instanceId: "a", routes, handler, authorizer: d.authorizer }),
-    );
-    const chain = new EthersEscrowChain(d.chainId, d.escrow, d.relayer);
-    lagging = new ChainMirror(chain, { pollMs: 3_600_000 });
-    await lagging.start();
-    servers.push(
-      await startServer(d, {
-        store: store(),
-        instanceId: "b",
-        routes,
-        handler,
-        mirror: lagging,
-        chain,
-        authorizer: d.authorizer,
-      }),
-    );
+    pair = await startReplicaPair(d, "property", {
+      routes: [
+        { path: "/paid/*", price: PRICE },
+        { path: "/pricey", price: PRICEY },
+      ],
+      handler: () => {
+        runs.count++;
+        return { status: 200, body: `run ${runs.count}` };
+      },
+      authorizer: d.authorizer,
+    });
+    servers = [pair.a, pair.b];
+    lagging = pair.lagging;
   });
-  after(async () => {
-    for (const s of servers) await s.close();
-    await lagging?.stop();
-    await Promise.all(clients.map((c) => c.quit()));
-    await redis?.stop();
-  });
+  after(async () => pair?.close());
 
   /** One random sequence on a fresh channel; throws on the first broken invariant. */
   async function runSequence(actions: Action[]) {

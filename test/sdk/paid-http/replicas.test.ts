@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { Redis } from "ioredis";
-import { ChainMirror, EthersEscrowChain } from "../../../sdk/server";
-import { RedisVoucherStore } from "../../../sdk/store";
+import type { ChainMirror } from "../../../sdk/server";
 import { deploy, startServer, type Deployment, type TestServer } from "./support/fixture";
 import { b64, openChannel, PRICE, reasonOf } from "./support/kit";
-import { redisAvailable, startRedis, type RedisServer } from "./support/redis-server";
+import { redisAvailable } from "./support/redis-server";
+import { startReplicaPair, type ReplicaPair } from "./support/replicas";
 
 /**
  * Replica safety (issue "Money path", item 5): a refund one instance makes lowers a cap in the shared channel
@@ -12,11 +11,10 @@ import { redisAvailable, startRedis, type RedisServer } from "./support/redis-se
  */
 describe("paywall replicas: a refund on one instance caps the others at once", function () {
   let d: Deployment;
-  let redis: RedisServer | undefined;
+  let pair: ReplicaPair | undefined;
   let a: TestServer;
   let b: TestServer;
   let staleMirror: ChainMirror;
-  const clients: Redis[] = [];
 
   before(async function () {
     if (!redisAvailable()) {
@@ -24,26 +22,10 @@ describe("paywall replicas: a refund on one instance caps the others at once", f
       this.skip();
     }
     d = await deploy();
-    redis = await startRedis();
-    const store = () => {
-      const c = new Redis({ host: "127.0.0.1", port: redis!.port });
-      clients.push(c);
-      return new RedisVoucherStore({ client: c, prefix: "caps" });
-    };
-    a = await startServer(d, { store: store(), instanceId: "a", authorizer: d.authorizer });
-    // B reads the chain only when asked: its view of a channel stays as it was before A's refund.
-    const chain = new EthersEscrowChain(d.chainId, d.escrow, d.relayer);
-    staleMirror = new ChainMirror(chain, { pollMs: 3_600_000 });
-    await staleMirror.start();
-    b = await startServer(d, { store: store(), instanceId: "b", mirror: staleMirror, chain });
+    pair = await startReplicaPair(d, "caps", { authorizer: d.authorizer });
+    ({ a, b, lagging: staleMirror } = pair);
   });
-  after(async () => {
-    await a?.close();
-    await b?.close();
-    await staleMirror?.stop();
-    await Promise.all(clients.map((c) => c.quit()));
-    await redis?.stop();
-  });
+  after(async () => pair?.close());
 
   /** A channel of 10 × PRICE opened on A and known to B's mirror, then refunded on A by `amount` (all: undefined). */
   async function refundedOnA(amount?: bigint) {
