@@ -3,15 +3,10 @@
  * loaded only when their command runs so `--help` and bad input answer fast.
  */
 import { Command, CommanderError, Option } from "commander";
+import type { Action } from "./action";
 import { EXIT_USAGE } from "./errors";
 import type { GlobalOptions } from "./context";
 import { NETWORK_NAMES } from "./context";
-
-export type Action = (
-  args: string[],
-  options: Record<string, unknown>,
-  globals: GlobalOptions,
-) => Promise<void>;
 
 /** Adds an "Examples:" section to a command's help. */
 function examples(cmd: Command, lines: string[]): Command {

@@ -8,7 +8,7 @@ import { deploymentOf, openContext, signerOf, type Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { emit, keyValues, table } from "../output";
 import { formatToken, parseAddress, parseBytes32, parseInteger, parseTokenAmount, parseUrl } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 import { getAddress, id } from "ethers";
 import { AgentCardBuilder, type Address } from "../../agents";
 import { need } from "../deployment";

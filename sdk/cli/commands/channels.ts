@@ -6,7 +6,7 @@ import { deploymentOf, openContext, signerOf } from "../context";
 import { need } from "../deployment";
 import { emit, table } from "../output";
 import { formatToken, parseAddress, parseInteger } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 
 const short = (hex: string) => `${hex.slice(0, 10)}…${hex.slice(-4)}`;
 

@@ -3,7 +3,7 @@ import { loadHardhat } from "../hardhat-loader";
 import { openContext, signerOf } from "../context";
 import { UsageError } from "../errors";
 import { emit, keyValues } from "../output";
-import type { Action } from "../program";
+import type { Action } from "../action";
 import { deployFromRepo } from "../repo-deploy";
 
 /** The repository's Hardhat network for each CLI network, and the variable holding its RPC URL. */

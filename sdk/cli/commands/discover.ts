@@ -5,7 +5,7 @@ import { indexAgents } from "../agents-index";
 import { deploymentOf, openContext } from "../context";
 import { emit, table } from "../output";
 import { formatToken, parseInteger, parseTokenAmount } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 import { UsageError } from "../errors";
 
 export const discoverCommand: Action = async (_args, options, globals) => {

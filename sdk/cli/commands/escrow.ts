@@ -7,7 +7,7 @@ import { need } from "../deployment";
 import { emit, keyValues } from "../output";
 import { formatToken, parseAddress, parseBytes32, parseTokenAmount } from "../parse";
 import { CliError } from "../errors";
-import type { Action } from "../program";
+import type { Action } from "../action";
 import { existsSync } from "node:fs";
 import { EthersEscrowChain } from "../../server/chain";
 import { describeQuarantined, SettlementWorker } from "../../settlement";

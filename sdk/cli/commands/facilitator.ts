@@ -9,7 +9,7 @@ import {
 import { deploymentOf, openContext, signerOf } from "../context";
 import { emit, keyValues } from "../output";
 import { assertPortFree, parsePort } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 
 export const facilitatorCommand: Action = async (_args, options, globals) => {
   const port = parsePort(String(options.port));

@@ -6,7 +6,7 @@ import { need } from "../deployment";
 import { UsageError } from "../errors";
 import { emit, keyValues } from "../output";
 import { parseInteger } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 
 export const feedbackCommand: Action = async (args, options, globals) => {
   const agentId = parseInteger(args[0], "agent id", 1);

@@ -5,7 +5,7 @@ import { loadHardhat } from "../hardhat-loader";
 import { startLocalChain } from "../local-chain";
 import { emit, keyValues } from "../output";
 import { assertPortFree, parsePort } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 import { deployFromRepo } from "../repo-deploy";
 import { writeDeploymentsFile } from "../../networks/deployments-node";
 

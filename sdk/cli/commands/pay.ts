@@ -6,7 +6,7 @@ import { need } from "../deployment";
 import { CliError } from "../errors";
 import { emit, keyValues, table } from "../output";
 import { formatToken, parseTokenAmount, parseUrl } from "../parse";
-import type { Action } from "../program";
+import type { Action } from "../action";
 import { sessionKeyFor } from "../session-key";
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
