@@ -27,6 +27,11 @@ const ESCROW_ERRORS = [
 
 export const ESCROW_ABI = [
   `event ChannelCreated(bytes32 indexed channelId, ${CONFIG} config)`,
+  // What moved, as the commands print it: read from these events in each transaction's receipt.
+  "event Settled(address indexed receiver, address indexed token, address indexed sender, uint128 amount)",
+  "event Refunded(bytes32 indexed channelId, address indexed sender, uint128 amount, uint256 nonce)",
+  "event WithdrawInitiated(bytes32 indexed channelId, uint128 amount, uint40 initiatedAt)",
+  "event WithdrawFinalized(bytes32 indexed channelId, uint128 amount)",
   "function settle(address receiver, address token)",
   `function refund(${CONFIG} config, uint128 amount)`,
   `function initiateWithdraw(${CONFIG} config, uint128 amount)`,

@@ -72,6 +72,9 @@ export function openContext(options: GlobalOptions): Context {
   const provider = new JsonRpcProvider(req, Network.from(network.chainId), {
     staticNetwork: true,
     batchMaxCount: 1,
+    // No 250 ms answer cache: a command that sends transactions back to back (claim then refund, one settle per
+    // receiver) must read each new nonce, not the one cached from the transaction before.
+    cacheTimeout: -1,
   });
   return { options, network, rpcUrl, provider };
 }

@@ -166,7 +166,9 @@ export function buildProgram(): Command {
   examples(
     program
       .command("claim")
-      .description("Claim the stored vouchers on chain (one batched transaction), as the receiver.")
+      .description(
+        "Claim the stored vouchers on chain (one batched transaction), as the receiver; names the settle command.",
+      )
       .option("--store <file>", "server voucher store", ".z402/vouchers.sqlite")
       .action(run(async () => (await import("./commands/escrow")).claimCommand)),
     ["z402 claim --store .z402/vouchers.sqlite --key $SELLER_KEY"],
@@ -174,20 +176,31 @@ export function buildProgram(): Command {
   examples(
     program
       .command("settle")
-      .description("Transfer everything claimed but not yet settled to a receiver (permissionless).")
-      .option("--receiver <address>", "receiver (default: the key's address)")
+      .description(
+        "Transfer everything claimed but not yet settled to its receiver (permissionless). Without --receiver: " +
+          "the key's address and the receiver of every channel the key receives on or authorizes.",
+      )
+      .option("--receiver <address>", "settle for this receiver only")
       .option("--token <address>", "token (default: the deployment's USDC)")
       .action(run(async () => (await import("./commands/escrow")).settleCommand)),
-    ["z402 settle --receiver 0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
+    ["z402 settle --key $SELLER_KEY", "z402 settle --receiver 0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
   );
   examples(
     program
       .command("refund")
-      .description("Return a channel's unclaimed balance to its payer, as the receiver.")
+      .description(
+        "Return a channel's unclaimed balance to its payer, as the receiver. Refunding everything gives up what " +
+          "was served but not claimed: --store claims it first, or --yes confirms.",
+      )
       .argument("<channelId>", "channel id (0x + 64 hex)")
       .option("--amount <usdc>", "amount to refund (default: all unclaimed)")
+      .option("--store <file>", "server voucher store: claim this channel's served vouchers first")
+      .option("--yes", "refund all unclaimed without claiming served vouchers first")
       .action(run(async () => (await import("./commands/escrow")).refundCommand)),
-    ["z402 refund 0x5f…e1 --key $SELLER_KEY"],
+    [
+      "z402 refund 0x5f…e1 --store .z402/vouchers.sqlite --key $SELLER_KEY",
+      "z402 refund 0x5f…e1 --amount 0.05 --key $SELLER_KEY",
+    ],
   );
   examples(
     program
@@ -198,6 +211,7 @@ export function buildProgram(): Command {
       .argument("<channelId>", "channel id (0x + 64 hex)")
       .option("--amount <usdc>", "amount to withdraw (default: all unclaimed)")
       .option("--finalize", "finish a withdrawal whose delay has passed")
+      .option("--restart", "replace a pending withdrawal (its delay starts over)")
       .action(run(async () => (await import("./commands/escrow")).withdrawCommand)),
     ["z402 withdraw 0x5f…e1 --key $BUYER_KEY", "z402 withdraw 0x5f…e1 --finalize --key $BUYER_KEY"],
   );

@@ -105,6 +105,120 @@ describe("z402 CLI: escrow commands against a local chain", function () {
   });
 });
 
+describe("z402 CLI: refund and withdraw print what moved on chain", function () {
+  let w: EscrowWorld;
+  const cli = (args: string[]) => z402([...args, "--rpc", w.chain.url, "--deployment", w.deploymentFile]);
+  const balance = async () => ((await w.escrow.channels(w.channelId)) as [bigint, bigint])[0];
+  const pending = async () => (await w.escrow.pendingWithdrawals(w.channelId)) as [bigint, bigint];
+
+  beforeEach(async function () {
+    w = await startEscrowWorld(100_000n); // 0.1 USDC
+  });
+  afterEach(async function () {
+    await w?.close();
+  });
+
+  it("prints the amount the Refunded event moved, not the larger amount asked for", async function () {
+    await w.claim(25_000n);
+    const before = await w.token.balanceOf(w.payer.address);
+    const r = await cli(["refund", w.channelId, "--amount", "100", "--key", w.receiver.privateKey]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/refunded\s+0\.075 USDC to the payer 0x/);
+    expect(r.stdout).to.include("asked for 100 USDC; only 0.075 USDC was unclaimed");
+    expect(r.stdout).not.to.match(/refunded\s+100 USDC/);
+    expect((await w.token.balanceOf(w.payer.address)) - before).to.equal(75_000n);
+  });
+
+  it("refuses to refund everything without --store or --yes, in one sentence, and moves nothing", async function () {
+    const r = await cli(["refund", w.channelId, "--key", w.receiver.privateKey]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(
+      /gives up the vouchers served on this channel but not claimed yet: pass --store/,
+    );
+    expect(isOneSentence(r.stderr), r.stderr).to.equal(true);
+    expect(await balance()).to.equal(100_000n);
+  });
+
+  it("refunds everything with --yes and says served vouchers were given up", async function () {
+    const r = await cli(["refund", w.channelId, "--yes", "--key", w.receiver.privateKey]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/refunded\s+0\.1 USDC to the payer/);
+    expect(r.stdout).to.match(/given up\s+vouchers served on this channel but not claimed/);
+    expect(await balance()).to.equal(0n);
+  });
+
+  it("refuses a second withdrawal while one is pending, saying when the first is ready", async function () {
+    const first = await cli(["withdraw", w.channelId, "--amount", "0.01", "--key", w.payer.privateKey]);
+    expect(first.code, first.stderr).to.equal(0);
+    const [amount, startedAt] = await pending();
+    await hre.network.provider.request({ method: "evm_increaseTime", params: [300] });
+    await hre.network.provider.request({ method: "evm_mine", params: [] });
+    const second = await cli(["withdraw", w.channelId, "--key", w.payer.privateKey]);
+    expect(second.code).to.equal(1);
+    expect(second.stderr).to.match(
+      /A withdrawal of 0\.01 USDC is already pending on this channel \(ready at \d{4}-\d\d-\d\dT[\d:.]+Z\): finish it with `z402 withdraw 0x[0-9a-f]{64} --finalize`, or pass --restart/,
+    );
+    expect(isOneSentence(second.stderr), second.stderr).to.equal(true);
+    expect(await pending()).to.deep.equal([amount, startedAt]);
+  });
+
+  it("replaces a pending withdrawal with --restart and says its delay started over", async function () {
+    await cli(["withdraw", w.channelId, "--amount", "0.01", "--key", w.payer.privateKey]);
+    const r = await cli([
+      "withdraw",
+      w.channelId,
+      "--amount",
+      "0.02",
+      "--restart",
+      "--key",
+      w.payer.privateKey,
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/withdrawal started\s+0\.02 USDC \(nothing moves until --finalize\)/);
+    expect(r.stdout).to.match(/replaced\s+the pending withdrawal of 0\.01 USDC \(its delay started over\)/);
+    expect(r.stdout).to.match(/ready at\s+\d{4}-/);
+    expect((await pending())[0]).to.equal(20_000n);
+  });
+
+  it("prints what the finalized withdrawal moved when claims took part of it meanwhile", async function () {
+    await cli(["withdraw", w.channelId, "--amount", "0.05", "--key", w.payer.privateKey]);
+    await w.claim(80_000n);
+    await hre.network.provider.request({ method: "evm_increaseTime", params: [901] });
+    await hre.network.provider.request({ method: "evm_mine", params: [] });
+    const r = await cli(["withdraw", w.channelId, "--finalize", "--key", w.payer.privateKey]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/withdrawn\s+0\.02 USDC to the payer 0x[0-9a-fA-F]{40} \(asked for 0\.05 USDC/);
+  });
+});
+
+describe("z402 CLI: settle finds what is owed", function () {
+  let w: EscrowWorld;
+  const account = Wallet.createRandom().address; // an agent's AgentAccount: the channel's receiver, not a key
+
+  before(async function () {
+    w = await startEscrowWorld(100_000n, account);
+  });
+  after(async function () {
+    await w?.close();
+  });
+
+  it("settles to the receiver of the channels the key authorizes, without --receiver", async function () {
+    await w.claim(30_000n);
+    const r = await z402([
+      "settle",
+      "--key",
+      w.receiver.privateKey,
+      "--rpc",
+      w.chain.url,
+      "--deployment",
+      w.deploymentFile,
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(new RegExp(`settled\\s+0\\.03 USDC to ${account}`));
+    expect(await w.token.balanceOf(account)).to.equal(30_000n);
+  });
+});
+
 describe("z402 facilitator", function () {
   let w: EscrowWorld;
   before(async function () {

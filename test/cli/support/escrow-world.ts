@@ -39,7 +39,11 @@ async function deploy() {
   return { escrow, token };
 }
 
-export async function startEscrowWorld(deposit = 5_000_000n): Promise<EscrowWorld> {
+/**
+ * `payTo`: the channel's receiver when it is not the receiver key (an agent's AgentAccount, say); the receiver key
+ * stays its receiverAuthorizer.
+ */
+export async function startEscrowWorld(deposit = 5_000_000n, payTo?: string): Promise<EscrowWorld> {
   const chain = await startLocalChain(hre, { port: 0 });
   const { escrow, token } = await deploy();
   const [, receiverKey, payerKey, strangerKey] = devAccounts(4);
@@ -48,7 +52,7 @@ export async function startEscrowWorld(deposit = 5_000_000n): Promise<EscrowWorl
   const config = {
     payer: payer.address,
     payerAuthorizer: payer.address,
-    receiver: receiver.address,
+    receiver: payTo ?? receiver.address,
     receiverAuthorizer: receiver.address,
     token: await token.getAddress(),
     withdrawDelay: 900,
