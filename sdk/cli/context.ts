@@ -41,12 +41,31 @@ const ALIASES: Record<string, string> = {
 
 export const NETWORK_NAMES = Object.keys(NETWORKS);
 
-/** Maps `--network` (a name, an alias or a CAIP-2 id) to a known network. */
+/**
+ * Maps `--network` (a name, an alias or a CAIP-2 id) to a network. A CAIP-2 id of a chain the CLI has no preset
+ * for (`eip155:1`) is accepted too: it has no default RPC URL, so `--rpc` names one.
+ */
 export function resolveNetwork(name: string | undefined): NetworkChoice {
   const key = ALIASES[name ?? "local"] ?? name ?? "local";
   const found = NETWORKS[key];
-  if (!found) throw new UsageError(`Unknown network "${name}": use one of ${NETWORK_NAMES.join(", ")}`);
-  return found;
+  if (found) return found;
+  const caip2 = /^eip155:([1-9]\d{0,15})$/.exec(key);
+  if (caip2) {
+    const chainId = Number(caip2[1]);
+    return Object.values(NETWORKS).find((n) => n.chainId === chainId) ?? { name: key, chainId };
+  }
+  throw new UsageError(
+    `Unknown network "${name}": use one of ${NETWORK_NAMES.join(", ")}, or a CAIP-2 id such as eip155:8453`,
+  );
+}
+
+/** The chain id an x402 offer's `network` names (a CAIP-2 id, or a v1 name such as `base-sepolia`). */
+export function chainIdOfNetwork(network: string): number | undefined {
+  try {
+    return resolveNetwork(network).chainId;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Everything a command needs to talk to the chain. */

@@ -128,29 +128,42 @@ export function buildProgram(): Command {
   examples(
     program
       .command("discover")
-      .description("Find agents by skill, price ceiling and paid reputation (indexes the registry logs).")
+      .description(
+        "Find agents by skill and price ceiling, best first: ranked by a score built on their paid reputation " +
+          "(feedback from paying clients; see docs/cli.md), then by price.",
+      )
       .option("--skill <text>", "skill id, name or tag to match")
       .option("--max-price <usdc>", "highest acceptable price per request, in USDC")
-      .option("--min-reputation <n>", "minimum payment-weighted reputation (0-100)")
+      .option("--min-reputation <n>", "minimum paid reputation (0-100)")
       .option("--cache <file>", "keep the index in this SQLite file and resume from it")
       .action(run(async () => (await import("./commands/discover")).discoverCommand)),
-    ["z402 discover --skill summarize", "z402 discover --skill summarize --max-price 0.001 --json"],
+    [
+      "z402 discover --skill summarize",
+      "z402 discover --skill summarize --max-price 0.001 --min-reputation 80 --json",
+    ],
   );
 
   examples(
     program
       .command("pay")
       .description(
-        "Make one paid request: shows the 402 offer, pays (escrow voucher or exact) and shows the receipt.",
+        "Make one paid request: shows the 402 offer, checks the network and the payer's USDC, pays (escrow " +
+          "voucher or exact) and shows what was charged. Exits 1 unless the answer is 2xx.",
       )
       .argument("<url>", "the paid resource")
       .option("-X, --method <method>", "HTTP method", "GET")
       .option("-d, --data <body>", "request body (sent as JSON)")
       .option("--deposit <usdc>", "amount to lock when a channel is opened or topped up", "0.1")
       .option("--max-deposit <usdc>", "largest total the client may lock in one channel", "1")
-      .option("--store <file>", "client channel state file", ".z402/client.json")
+      .option(
+        "--store <file>",
+        "session-key file, 0600 (default: $XDG_CONFIG_HOME/z402/client.json, else ~/.config/z402/client.json)",
+      )
       .action(run(async () => (await import("./commands/pay")).payCommand)),
-    ['z402 pay http://127.0.0.1:4021/summarize -X POST -d \'{"text":"…"}\''],
+    [
+      'z402 pay http://127.0.0.1:4021/summarize -X POST -d \'{"text":"…"}\' --key $BUYER_KEY',
+      "z402 pay http://127.0.0.1:4021/summarize --deposit 0.5 --max-deposit 2 --network local --json",
+    ],
   );
 
   examples(

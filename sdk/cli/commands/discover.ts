@@ -1,12 +1,40 @@
-/** `z402 discover`: agents by skill, price ceiling and payment-weighted reputation. */
+/**
+ * `z402 discover`: agents by skill and price ceiling, ranked by a score built on their paid reputation (feedback
+ * from clients that paid them through the escrow, weighted by what each paid). See `rankScore` and docs/cli.md.
+ */
 import { getAddress } from "ethers";
-import { queryAgents } from "../../discovery";
+import { queryAgents, type AgentMatch, type PaidReputation } from "../../discovery";
+import type { Action } from "../action";
 import { indexAgents } from "../agents-index";
 import { deploymentOf, openContext } from "../context";
+import { UsageError } from "../errors";
 import { emit, table } from "../output";
 import { formatToken, parseInteger, parseTokenAmount } from "../parse";
-import type { Action } from "../action";
-import { UsageError } from "../errors";
+
+/** The score an agent nobody paying has rated gets, and how many such ratings it weighs as. */
+export const NEUTRAL_SCORE = 50;
+export const PRIOR_CLIENTS = 2;
+
+/**
+ * The ranking score (0-100): the paid reputation pulled towards a neutral 50 by two virtual ratings, so one paying
+ * client's 95 (score 65) ranks above an unrated agent (50) and a poorly rated one below it, and more paying clients
+ * make the score trust the reputation more: (n × R + 2 × 50) / (n + 2), with R the paid reputation (0-100) and n
+ * the paying clients that left feedback. Ties go to the cheaper agent, then to the older (lower id).
+ */
+export function rankScore(reputation: PaidReputation | undefined): number {
+  const n = reputation?.score !== undefined ? reputation.paidClients : 0;
+  const r = reputation?.score ?? NEUTRAL_SCORE;
+  return (n * r + PRIOR_CLIENTS * NEUTRAL_SCORE) / (n + PRIOR_CLIENTS);
+}
+
+function byRank(a: { score: number; m: AgentMatch }, b: { score: number; m: AgentMatch }): number {
+  const price = (x: AgentMatch) => (x.cheapest ? BigInt(x.cheapest.amount) : 2n ** 256n);
+  if (a.score !== b.score) return b.score - a.score;
+  const pa = price(a.m);
+  const pb = price(b.m);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.m.agent.agentId < b.m.agent.agentId ? -1 : 1;
+}
 
 export const discoverCommand: Action = async (_args, options, globals) => {
   const maxPrice =
@@ -20,12 +48,15 @@ export const discoverCommand: Action = async (_args, options, globals) => {
   const ctx = openContext(globals);
   const index = await indexAgents(ctx.provider, deploymentOf(ctx), options.cache as string | undefined);
   try {
+    // Paid reputation is computed for every match (an empty minimum filters nothing), so it always ranks them.
     const matches = await queryAgents(index.store, {
       ...(options.skill ? { text: String(options.skill) } : {}),
       ...(maxPrice !== undefined ? { maxPrice } : {}),
-      ...(minScore !== undefined ? { minPaidReputation: { score: minScore } } : {}),
+      minPaidReputation: minScore !== undefined ? { score: minScore } : {},
     });
-    const rows = matches.map((m) => ({
+    const ranked = matches.map((m) => ({ m, score: rankScore(m.reputation) })).sort(byRank);
+    const rows = ranked.map(({ m, score }, i) => ({
+      rank: i + 1,
       agentId: m.agent.agentId,
       name: m.agent.file?.name ?? "",
       account: m.agent.account ? getAddress(m.agent.account) : "",
@@ -35,19 +66,28 @@ export const discoverCommand: Action = async (_args, options, globals) => {
         m.agent.file?.services.find((s) => /a2a/i.test(s.name))?.endpoint ??
         m.agent.file?.services[0]?.endpoint ??
         "",
-      reputation: m.reputation?.score,
+      score: Math.round(score * 10) / 10,
+      reputation: {
+        score: m.reputation?.score ?? null,
+        paidClients: m.reputation?.paidClients ?? 0,
+        feedbackCount: m.reputation?.feedbackCount ?? 0,
+        totalPaid: m.reputation?.totalPaid ?? 0n,
+      },
       status: m.agent.status,
     }));
     emit(globals.json, rows, () =>
       rows.length === 0
         ? "No agent matches."
         : table(
-            ["id", "name", "price", "reputation", "card", "endpoint"],
+            ["id", "name", "price", "reputation", "score", "card", "endpoint"],
             rows.map((r) => [
               r.agentId,
               r.name,
               r.price !== undefined ? formatToken(r.price) : "-",
-              r.reputation !== undefined ? r.reputation.toFixed(1) : "-",
+              r.reputation.score !== null
+                ? `${r.reputation.score.toFixed(1)} (${r.reputation.paidClients} paying)`
+                : "-",
+              r.score.toFixed(1),
               r.status,
               r.endpoint,
             ]),

@@ -33,11 +33,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `z402 ...args` with a clean key environment (plus `env`), resolving with its exit code and output. */
+/**
+ * Runs `z402 ...args` with a clean key environment (plus `env`), in the repository root or `cwd`, resolving with its
+ * exit code and output.
+ */
 export function z402(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  cwd = root,
 ): Promise<CliResult> {
   const base = { ...process.env };
   for (const k of ["Z402_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY", "Z402_NETWORK", "Z402_RPC_URL", "Z402_DEBUG"])
@@ -46,7 +50,7 @@ export function z402(
     execFile(
       process.execPath,
       [cliBundle(), ...args],
-      { cwd: root, env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      { cwd, env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -61,11 +65,14 @@ export function isOneSentence(stderr: string): boolean {
   return lines.length === 1 && /^z402: [A-Z"`].*[.?]$/.test(lines[0]) && !/\n\s+at /.test(stderr);
 }
 
-/** Starts a long-running `z402` command (`--json` is added) and resolves with its JSON banner and a stop function. */
+/**
+ * Starts a long-running `z402` command (`--json` is added) and resolves with its JSON banner, what it wrote to
+ * stderr until then, and a stop function.
+ */
 export function z402Service(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ banner: Record<string, unknown>; stop(): Promise<number> }> {
+): Promise<{ banner: Record<string, unknown>; stderr: string; stop(): Promise<number> }> {
   const child = spawn(process.execPath, [cliBundle(), ...args, "--json"], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -83,6 +90,7 @@ export function z402Service(
         clearTimeout(timer);
         resolve({
           banner,
+          stderr: err,
           stop: () =>
             new Promise((done) => {
               child.removeAllListeners("exit");
