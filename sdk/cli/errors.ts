@@ -69,7 +69,8 @@ function firstLine(text: string): string {
 
 function sentence(text: string): string {
   const t = text.trim();
-  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  // A sentence never starts with a URL ("Http://..."); one that does is left as it is.
+  const capital = /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : t.charAt(0).toUpperCase() + t.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
@@ -151,6 +152,14 @@ export function renderError(err: unknown, context: { rpcUrl?: string } = {}): st
         `Cannot reach ${where} (${code === "ECONNREFUSED" ? "connection refused" : code}): is it running`,
       ).replace(/\.$/, "?");
     }
+  }
+  // fetch's own failure ("fetch failed") names nothing: say which server, and why when the cause says.
+  if (top instanceof TypeError && /^fetch failed$/i.test(String(top.message))) {
+    const cause = errors[1];
+    const why = typeof cause?.code === "string" ? cause.code : (cause?.message as string | undefined);
+    return sentence(
+      `A request got no answer${why ? ` (${firstLine(String(why))})` : ""}: is the server it went to running`,
+    ).replace(/\.$/, "?");
   }
   for (const e of errors) {
     const msg = fromEthers(e);

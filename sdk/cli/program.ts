@@ -1,6 +1,6 @@
 /**
- * The `z402` command tree. Every command has `--help` with examples; the actions live in `commands/`,
- * loaded only when their command runs so `--help` and bad input answer fast.
+ * The `z402` command tree. Every command has `--help` with examples and the global options; the actions live in
+ * `commands/`, loaded only when their command runs so `--help` and bad input answer fast.
  */
 import { Command, CommanderError, Option } from "commander";
 import type { Action } from "./action";
@@ -41,6 +41,8 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .showSuggestionAfterError(true)
     .exitOverride();
+  // Subcommands copy this setting when created: their --help lists --key, --network... too.
+  program.configureHelp({ showGlobalOptions: true });
   program.configureOutput({
     outputError: (str, write) => {
       const text = str
@@ -76,13 +78,24 @@ export function buildProgram(): Command {
       .description(
         "Deploy the system (escrow, registries, factory) with Ignition and write deployments/<chainId>.json.",
       )
+      .option("--port <port>", "a local chain on http://127.0.0.1:<port> (same as --rpc; default 8545)")
+      .option("--out-dir <dir>", "where to write <chainId>.json (default: deployments)")
       .action(run(async () => (await import("./commands/deploy")).deployCommand)),
-    ["z402 deploy --network local", "DEPLOYER_PRIVATE_KEY=0x… z402 deploy --network base-sepolia"],
+    [
+      "z402 deploy --network local",
+      "z402 deploy --port 9545                        # a local chain started with `z402 node --port 9545`",
+      "DEPLOYER_PRIVATE_KEY=0x… z402 deploy --network base-sepolia --rpc https://sepolia.base.org",
+    ],
   );
 
-  const agent = program
-    .command("agent")
-    .description("Create and inspect agents (ERC-8004 identity + AgentAccount).");
+  const agent = examples(
+    program.command("agent").description("Create and inspect agents (ERC-8004 identity + AgentAccount)."),
+    [
+      "z402 agent list",
+      "z402 agent show 1",
+      "z402 agent create --name Summarizer --skill summarize --url http://127.0.0.1:4021",
+    ],
+  );
   examples(
     agent
       .command("create")

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { renderError } from "../../sdk/cli/errors";
 import { isOneSentence, z402 } from "./support/cli";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -33,6 +34,45 @@ const CASES: Array<[string, string[], number, RegExp]> = [
   ["a missing argument", ["refund"], 2, /Missing required argument 'channelId'/],
   ["an unknown command", ["frobnicate"], 2, /Unknown command 'frobnicate'/],
   ["a malformed RPC URL", ["settle", "--key", KEY, "--rpc", "not a url"], 2, /is not a valid RPC URL/],
+  [
+    "a CAIP-2 network without a preset (asking for its RPC URL)",
+    ["settle", "--network", "eip155:1", "--key", KEY],
+    2,
+    /^z402: No RPC URL for eip155:1: pass --rpc/,
+  ],
+  [
+    "both --port and --rpc for deploy",
+    ["deploy", "--port", "9545", "--rpc", "http://127.0.0.1:9545"],
+    2,
+    /Pass either --port or --rpc, not both/,
+  ],
+  [
+    "a deploy to a network the repository cannot deploy to",
+    ["deploy", "--network", "eip155:1", "--rpc", DOWN],
+    2,
+    /The repository deploys to local, base-sepolia, base, not eip155:1/,
+  ],
+];
+
+/** Every command, as typed after `z402`. */
+const COMMANDS = [
+  [],
+  ["node"],
+  ["deploy"],
+  ["agent"],
+  ["agent", "create"],
+  ["agent", "show"],
+  ["agent", "list"],
+  ["agent", "heartbeat"],
+  ["discover"],
+  ["pay"],
+  ["channels"],
+  ["claim"],
+  ["settle"],
+  ["refund"],
+  ["withdraw"],
+  ["feedback"],
+  ["facilitator"],
 ];
 
 describe("z402 CLI: bad input", function () {
@@ -72,28 +112,49 @@ describe("z402 CLI: bad input", function () {
   });
 
   it("prints help with examples for every command and exits 0", async function () {
-    const commands = [
-      [],
-      ["node"],
-      ["deploy"],
-      ["agent", "create"],
-      ["agent", "show"],
-      ["agent", "list"],
-      ["agent", "heartbeat"],
-      ["discover"],
-      ["pay"],
-      ["channels"],
-      ["claim"],
-      ["settle"],
-      ["refund"],
-      ["withdraw"],
-      ["feedback"],
-      ["facilitator"],
-    ];
-    const results = await Promise.all(commands.map((c) => z402([...c, "--help"])));
+    const results = await Promise.all(COMMANDS.map((c) => z402([...c, "--help"])));
     results.forEach((r, i) => {
-      expect(r.code, commands[i].join(" ")).to.equal(0);
-      expect(r.stdout, commands[i].join(" ")).to.match(/Examples:\n {2}\$ z402/);
+      expect(r.code, COMMANDS[i].join(" ")).to.equal(0);
+      expect(r.stdout, COMMANDS[i].join(" ")).to.match(/Examples:\n {2}\$ z402/);
     });
+  });
+
+  it("lists the global options (--key, --network, --rpc, --json) in every subcommand's help", async function () {
+    const subcommands = COMMANDS.filter((c) => c.length > 0);
+    const results = await Promise.all(subcommands.map((c) => z402([...c, "--help"])));
+    results.forEach((r, i) => {
+      const global = r.stdout.slice(r.stdout.indexOf("Global Options:"));
+      expect(r.stdout, subcommands[i].join(" ")).to.include("Global Options:");
+      for (const flag of ["--key <hex>", "--network <name>", "--rpc <url>", "--json"])
+        expect(global, `${subcommands[i].join(" ")} ${flag}`).to.include(flag);
+    });
+  });
+
+  it("maps a CAIP-2 id with a preset to its network", async function () {
+    const r = await z402(["settle", "--network", "eip155:84532", "--key", KEY], { BASE_SEPOLIA_RPC_URL: "" });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/^z402: No RPC URL for base-sepolia: pass --rpc/);
+  });
+
+  it("names the networks and the CAIP-2 form when the network is unknown", async function () {
+    const r = await z402(["settle", "--network", "mars", "--key", KEY]);
+    expect(r.stderr.trim()).to.equal(
+      'z402: Unknown network "mars": use one of local, base-sepolia, base, or a CAIP-2 id such as eip155:8453.',
+    );
+  });
+
+  it("never capitalizes a sentence that starts with a URL", function () {
+    expect(renderError(new Error("http://127.0.0.1:4021/free answered 404"))).to.equal(
+      "http://127.0.0.1:4021/free answered 404.",
+    );
+  });
+
+  it("names the cause of a bare `fetch failed`", function () {
+    const err = new TypeError("fetch failed", {
+      cause: { code: "UND_ERR_SOCKET", message: "other side closed" },
+    });
+    expect(renderError(err)).to.equal(
+      "A request got no answer (UND_ERR_SOCKET): is the server it went to running?",
+    );
   });
 });

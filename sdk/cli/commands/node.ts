@@ -6,6 +6,7 @@ import { startLocalChain } from "../local-chain";
 import { emit, keyValues } from "../output";
 import { assertPortFree, parsePort } from "../parse";
 import type { Action } from "../action";
+import { progress } from "../progress";
 import { deployFromRepo } from "../repo-deploy";
 import { writeDeploymentsFile } from "../../networks/deployments-node";
 
@@ -35,12 +36,19 @@ export const nodeCommand: Action = async (_args, options, globals) => {
   const port = parsePort(String(options.port));
   const host = String(options.host);
   await assertPortFree(host, port);
+  // Starting takes 10-45 s (Hardhat, a compile check, the Ignition deployment): say what is happening meanwhile.
+  const steps = progress();
+  steps.step("loading Hardhat from this repository…");
   const hre = loadHardhat("hardhat");
+  steps.step(`starting the local chain on ${host}:${port === 0 ? "<any free port>" : port}…`);
   const chain = await startLocalChain(hre, { host, port });
+  steps.step("compiling the contracts and deploying the system with Ignition (the longest step)…");
   const { record, file } = await deployFromRepo(hre, { outDir: options.outDir as string | undefined });
   const accounts = devAccounts(3);
   // A local USDC stand-in (EIP-3009, domain "USDC"/"2" like Base Sepolia's), 1,000 to each test account.
+  steps.step("deploying a local USDC and funding the test accounts…");
   const usdc = await deployLocalUsdc(hre, accounts, 1_000_000_000n);
+  steps.done();
   record.contracts.usdc = {
     contractName: "MockEIP3009Token",
     address: usdc,
