@@ -1,6 +1,12 @@
 /**
- * SDK build: ESM (dist/esm, `.js` under a `"type": "module"` marker), CJS (dist/cjs) and declarations (dist/types).
+ * SDK build: ESM (dist/esm, `.js` under a `"type": "module"` marker, declarations `.d.mts`) and CJS (dist/cjs, `.js`
+ * and `.d.ts` under a `"type": "commonjs"` marker). Each format ships its own declarations, so the `ethers` types an
+ * ESM consumer's code gets and the ones the SDK's declarations name are the same (ethers' ESM ones, not its CJS
+ * ones), and likewise for CommonJS.
  * Entries are the package's export subpaths; subpaths whose source does not exist yet are skipped.
+ *
+ * No third-party package is bundled (`skipNodeModulesBundle`): each stays an import, resolved from the consumer's
+ * node_modules, and package.json lists it as a dependency or an (optional) peer dependency.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { defineConfig, type Options } from "tsup";
@@ -18,6 +24,8 @@ const candidates: Record<string, string> = {
   "facilitator/index": "sdk/facilitator/index.ts",
   "settlement/index": "sdk/settlement/index.ts",
   "store/index": "sdk/store/index.ts",
+  "client/axios": "sdk/client/axios.ts",
+  "server/next": "sdk/server/adapters/next.ts",
 };
 const entry = Object.fromEntries(Object.entries(candidates).filter(([, file]) => existsSync(file)));
 
@@ -28,8 +36,13 @@ const common: Options = {
   splitting: false,
   treeshake: true,
   tsconfig: "tsconfig.sdk.json",
-  // The native binding is optional and loaded lazily; never bundle it.
-  external: ["secp256k1", "better-sqlite3", "ioredis"],
+  skipNodeModulesBundle: true,
+};
+
+/** Writes `dist/<format>/package.json`, the marker that makes Node and TypeScript read the folder's files as `type`. */
+const marker = (dir: string, type: "module" | "commonjs") => async () => {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/package.json`, JSON.stringify({ type }) + "\n");
 };
 
 export default defineConfig([
@@ -38,26 +51,23 @@ export default defineConfig([
     format: ["esm"],
     outDir: "dist/esm",
     clean: true,
+    // `__filename` (a lazy `createRequire` of an optional native module) from `import.meta.url`.
+    shims: true,
+    dts: true,
     outExtension: () => ({ js: ".js" }),
-    onSuccess: async () => {
-      mkdirSync("dist/esm", { recursive: true });
-      writeFileSync("dist/esm/package.json", JSON.stringify({ type: "module" }) + "\n");
-    },
+    onSuccess: marker("dist/esm", "module"),
   },
   {
     ...common,
     format: ["cjs"],
     outDir: "dist/cjs",
     clean: true,
+    dts: true,
     outExtension: () => ({ js: ".js" }),
-    // @noble/* v2 ship ESM only: bundle them into the CommonJS build so `require("z402")` works on every Node 20.
+    onSuccess: marker("dist/cjs", "commonjs"),
+    // The one exception: @noble/* v2 ship ESM only, so they are bundled into the CommonJS build and
+    // `require("z402")` works on every Node 20 (require of ESM needs 20.19).
     noExternal: [/^@noble\//],
-  },
-  {
-    ...common,
-    outDir: "dist/types",
-    dts: { only: true },
-    clean: true,
   },
   {
     // The `z402` command (package "bin"): one CommonJS file with its shebang. Hardhat is required at run time
@@ -71,7 +81,6 @@ export default defineConfig([
     sourcemap: false,
     clean: false,
     outExtension: () => ({ js: ".js" }),
-    external: [...(common.external ?? []), "hardhat"],
     noExternal: [/^@noble\//],
   },
 ]);

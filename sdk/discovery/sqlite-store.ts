@@ -1,9 +1,28 @@
-import type BetterSqlite3 from "better-sqlite3";
+import { createRequire } from "node:module";
 import type { Erc8004RegistrationFile } from "../agents/types";
 import { patchAgent, type DiscoveryStore } from "./store";
 import type { AgentRecord, ChangeSet, FeedbackRecord, FileStatus } from "./types";
 
-type Database = BetterSqlite3.Database;
+/** A prepared statement, as far as the store uses one. */
+interface SqliteStatement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+}
+
+/**
+ * The part of a better-sqlite3 `Database` the store uses, spelled out so that the SDK's types need no
+ * `@types/better-sqlite3`; a better-sqlite3 `Database` fits it.
+ */
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  pragma(source: string): unknown;
+  transaction(fn: () => void): () => void;
+  close(): unknown;
+}
+
+type Database = SqliteDatabase;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS discovery_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL);
@@ -35,9 +54,9 @@ export class SqliteDiscoveryStore implements DiscoveryStore {
 
   constructor(db: Database | string) {
     if (typeof db === "string") {
-      // Loaded lazily: better-sqlite3 is an optional dependency and a native module.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const Ctor = require("better-sqlite3") as typeof BetterSqlite3;
+      // Loaded lazily: better-sqlite3 is an optional dependency and a native module. A require made for this
+      // file, so the ESM build (where `require` is not defined; the build shims `__filename`) loads it too.
+      const Ctor = createRequire(__filename)("better-sqlite3") as new (file: string) => Database;
       this.db = new Ctor(db);
       this.db.pragma("journal_mode = WAL");
       this.owned = true;
