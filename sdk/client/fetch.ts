@@ -39,6 +39,7 @@ async function fetchPaying(
   init: RequestInit | undefined,
 ): Promise<Response> {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  init = await replayableInit(input, init);
   const parsed = new URL(url);
   const key = `${init?.method ?? "GET"} ${parsed.origin}${parsed.pathname}`;
   const cached = known.get(key);
@@ -52,6 +53,29 @@ async function fetchPaying(
   first ??= await ctx.fetchImpl(url, init);
   if (first.status !== 402) return first;
   return payRequired(ctx, known, key, url, init, first);
+}
+
+/**
+ * The request as an init that can be sent more than once (a paid request may go out three times: unpaid, paid,
+ * re-sent): a `Request`'s method, headers and body are taken from it, and a one-shot stream body is read once.
+ */
+async function replayableInit(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<RequestInit | undefined> {
+  if (typeof input === "object" && !(input instanceof URL)) {
+    const hasBody = input.body !== null && init?.body === undefined;
+    init = {
+      method: input.method,
+      headers: input.headers,
+      signal: input.signal,
+      ...init,
+      ...(hasBody ? { body: await input.clone().arrayBuffer() } : {}),
+    };
+  }
+  if (init?.body instanceof ReadableStream)
+    init = { ...init, body: await new Response(init.body).arrayBuffer() };
+  return init;
 }
 
 /**

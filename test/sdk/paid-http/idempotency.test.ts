@@ -37,6 +37,7 @@ describe("paywall: idempotent retries (payment-identifier)", function () {
       routes: [
         { path: "/paid/*", price: PRICE },
         { path: "/pricey", price: PRICEY },
+        { path: "/post-only", methods: ["POST"], price: PRICE },
       ],
       handler: (p) => ({
         status: 200,
@@ -168,6 +169,13 @@ describe("paywall: idempotent retries (payment-identifier)", function () {
       const before = runs.count;
       const again = await post(kit, header, '{"q":1}');
       expect([await again.text(), runs.count]).to.deep.equal([first, before]);
+    });
+
+    it("pays a Request object with its method and body, through the 402 and the paid re-send", async () => {
+      const pay = payingFetch(d);
+      const request = new Request(server.url + "/post-only", { method: "POST", body: '{"q":1}' });
+      const res = await pay(request);
+      expect([res.status, res.headers.has("payment-response")]).to.deep.equal([200, true]);
     });
 
     it("refuses a retry with another body with 409", async () => {
