@@ -1,8 +1,8 @@
 /**
- * The paywall's EIP-3009 checks over the SDK core (`eip712/` hashes, `verify/` parses and recovers), recovering
- * with the native secp256k1 binding.
+ * The paywall's EIP-3009 checks over the SDK core (`eip712/` hashes, `verify/` parses and recovers). Deposits and
+ * `exact` payments are rare next to vouchers and wait for the chain anyway, so they recover with the pure-JS
+ * backend: `z402/server` imports even where the optional native binding did not install.
  */
-import secp256k1 from "secp256k1";
 import {
   hashDomain,
   hashReceiveWithAuthorization,
@@ -14,30 +14,19 @@ import {
 import { SignatureError } from "../errors/classes";
 import { tokenDomain } from "../signing/eip3009";
 import type { Address } from "../utils/address";
-import type { RecoveryBackend } from "../verify/backend";
+import { nobleBackend } from "../verify/backend";
 import { recoverAddress } from "../verify/recover";
 import { PaymentRefusal, type Reason } from "./reasons";
 
 export type { ChannelConfigWire } from "../types/batch-settlement";
 
-const native: RecoveryBackend = {
-  name: "native",
-  recover(digest, compact, recovery) {
-    try {
-      return secp256k1.ecdsaRecover(compact, recovery, digest, false);
-    } catch {
-      return null;
-    }
-  },
-};
-
 /**
- * Recovers the signer of a 65-byte `r‖s‖v` signature over `digest` with native secp256k1. Malformed and high-s
+ * Recovers the signer of a 65-byte `r‖s‖v` signature over `digest`. Malformed and high-s
  * signatures are refused with their `z402_signature_*` reasons, a signature no key recovers with `badSignature`.
  */
 export function recoverSigner(digest: Uint8Array, signature: string, badSignature: Reason): string {
   try {
-    return recoverAddress(digest, signature, native, badSignature);
+    return recoverAddress(digest, signature, nobleBackend, badSignature);
   } catch (err) {
     if (err instanceof SignatureError) throw new PaymentRefusal(err.code);
     throw err;
