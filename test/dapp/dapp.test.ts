@@ -49,7 +49,7 @@ describe("dApp in Chromium", function () {
 
   before(async function () {
     if (!chromiumInstalled())
-      throw new Error("Debian's chromium is missing: .ci/run installs it (apt-get install chromium)");
+      throw new Error("Debian's chromium is missing: scripts/test-deps.sh installs it (npm test runs it)");
     mkdirSync(OUT, { recursive: true });
     const built = buildPage(path.join(OUT, "site"));
     console.log(`      production page: ${(built.bytes / 1024).toFixed(1)} KiB`);
