@@ -1,6 +1,7 @@
 import "@nomicfoundation/hardhat-toolbox";
 import type { HardhatUserConfig } from "hardhat/config";
 import "./tasks/test-selection";
+import "./tasks/compiler-warnings";
 import { SOLC_VERSION } from "./tasks/offline-compiler";
 
 const deployerKeys = process.env.DEPLOYER_PRIVATE_KEY ? [process.env.DEPLOYER_PRIVATE_KEY] : [];
