@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The machine programs the test suite starts on loopback (Debian packages): `redis-server` for the shared
-# voucher store tests, Debian's `chromium` for the browser dApp test (test/dapp, driven by playwright-core,
-# never a downloaded browser). Runs before `npm test` (the `pretest` script) and in `.ci/run`.
+# The machine programs the test suite starts on loopback (Debian packages): `redis-server` and `postgresql`
+# (its binaries live under /usr/lib/postgresql/<version>/bin, off the PATH) for the shared voucher store tests,
+# Debian's `chromium` for the browser dApp test (test/dapp, driven by playwright-core, never a downloaded browser).
+# Runs before `npm test` (the `pretest` script) and in `.ci/run`.
 #
 # Installs what is missing with apt-get when it can (root, or password-less sudo); otherwise prints one line
 # naming what to install and how, and exits 1 so the suite does not run for minutes to fail on it.
@@ -12,6 +13,7 @@ chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 [ -x "$chromium_path" ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
