@@ -73,12 +73,23 @@ async function answer(provider: EthereumProvider, body: string): Promise<unknown
   return Array.isArray(parsed) ? Promise.all(parsed.map(one)) : one(parsed);
 }
 
-/** Starts the interop chain (chain id 84532, automining, cancun) and its loopback RPC endpoint. */
+/**
+ * Starts the interop chain (chain id 84532, automining, cancun) and its loopback RPC endpoint. Its clock keeps to
+ * the wall clock, which the facilitators (stock and z402) check EIP-3009 validity windows against while clients
+ * sign them from chain time (and the stock clients from the wall clock):
+ * - it starts now: Hardhat fixes the network's `initialDate` once, when it loads the config, so a chain made from
+ *   that config minutes into a test run would start, and stay, minutes behind the wall clock;
+ * - blocks mined within one second may share a timestamp: otherwise each one pushes the chain's clock a second
+ *   ahead for good (a file that mines 40 blocks quickly ends 40 s ahead).
+ */
 export async function startChain(): Promise<InteropChain> {
-  const config = {
-    ...hre.config,
-    networks: { ...hre.config.networks, hardhat: { ...hre.config.networks.hardhat, chainId: CHAIN_ID } },
+  const hardhat = {
+    ...hre.config.networks.hardhat,
+    chainId: CHAIN_ID,
+    initialDate: new Date().toISOString(),
+    allowBlocksWithSameTimestamp: true,
   };
+  const config = { ...hre.config, networks: { ...hre.config.networks, hardhat } };
   const provider = await createProvider(config, "hardhat", hre.artifacts);
   const server = await serveRpc(provider);
   const rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
