@@ -7,7 +7,10 @@ import path from "node:path";
 import { defineConfig, type Plugin } from "vite";
 
 const root = path.resolve(__dirname, "../..");
-type Conditions = { browser?: string; import?: string };
+type Target = string | { default?: string };
+type Conditions = { browser?: Target; import?: Target };
+/** A condition's file: a path, or the `default` of a nested `{ types, default }` condition. */
+const fileOf = (t: Target | undefined) => (typeof t === "string" ? t : t?.default);
 const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
   exports: Record<string, Conditions | string>;
 };
@@ -16,7 +19,7 @@ const alias = Object.entries(pkg.exports)
   .filter(([subpath, target]) => subpath !== "./package.json" && typeof target === "object")
   .map(([subpath, target]) => {
     const conditions = target as Conditions;
-    const file = conditions.browser ?? conditions.import;
+    const file = fileOf(conditions.browser) ?? fileOf(conditions.import);
     if (!file) throw new Error(`package.json exports ${subpath} has no browser or import target`);
     return { find: new RegExp(`^${path.posix.join("z402", subpath)}$`), replacement: path.join(root, file) };
   });
