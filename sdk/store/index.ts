@@ -2,3 +2,4 @@ export type { ChannelRecord, QuarantineEntry, VoucherStore } from "./types";
 export { emptyRecord, lockOwnedBy } from "./types";
 export { SqliteVoucherStore, type SqliteStoreOptions } from "./sqlite";
 export { RedisVoucherStore, type RedisStoreOptions } from "./redis";
+export { PostgresVoucherStore, type PostgresStoreOptions, type PgPool } from "./postgres";
