@@ -1,11 +1,12 @@
 /**
  * The paywall of a server run as a child process (the crash test's, the paid-HTTP bench's), configured from the
  * environment: Z402_RPC, Z402_CHAIN_ID, Z402_RELAYER, Z402_ESCROW, Z402_TOKEN, Z402_COLLECTOR, Z402_RECEIVER,
- * Z402_AUTHORIZER, Z402_WITHDRAW_DELAY, Z402_PRICE (routes `/paid/*`) and Z402_DB.
+ * Z402_AUTHORIZER, Z402_WITHDRAW_DELAY, Z402_PRICE (routes `/paid/*`) and Z402_DB (a SQLite file), or Z402_PG_URL
+ * (a PostgreSQL database: when set, the store is a PostgresVoucherStore there).
  */
 import { JsonRpcProvider } from "ethers";
 import { ChainMirror, EthersEscrowChain, Paywall } from "../../../../sdk/server";
-import { SqliteVoucherStore } from "../../../../sdk/store";
+import { PostgresVoucherStore, SqliteVoucherStore } from "../../../../sdk/store";
 
 export interface EnvPaywallOptions {
   /** The chain mirror's poll interval. */
@@ -23,10 +24,12 @@ export async function paywallFromEnv(env: NodeJS.ProcessEnv, o: EnvPaywallOption
   const chain = new EthersEscrowChain(chainId, env.Z402_ESCROW!, await provider.getSigner(env.Z402_RELAYER!));
   const mirror = new ChainMirror(chain, { pollMs: o.pollMs });
   await mirror.start();
-  const store = new SqliteVoucherStore({
-    filename: env.Z402_DB!,
-    ...(o.synchronous ? { synchronous: o.synchronous } : {}),
-  });
+  const store = env.Z402_PG_URL
+    ? new PostgresVoucherStore({ connectionString: env.Z402_PG_URL })
+    : new SqliteVoucherStore({
+        filename: env.Z402_DB!,
+        ...(o.synchronous ? { synchronous: o.synchronous } : {}),
+      });
   const paywall = new Paywall({
     network: `eip155:${chainId}`,
     chain,
