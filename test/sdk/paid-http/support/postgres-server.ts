@@ -64,9 +64,15 @@ function account(): { uid: number; gid: number } | undefined {
   throw new Error("running as root and there is no `postgres` or `nobody` user to run PostgreSQL as");
 }
 
-const running = new Set<ChildProcess>();
-// A test run that ends without `stop()` (an interrupted mocha) leaves no server behind.
-process.once("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+/** Servers not stopped yet, with their temp dirs. */
+const running = new Map<ChildProcess, string>();
+// A test run that ends without `stop()` (an interrupted mocha, a failed hook) leaves no server or dir behind.
+process.once("exit", () =>
+  running.forEach((dir, child) => {
+    child.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }),
+);
 
 /**
  * Starts a PostgreSQL server on 127.0.0.1 (random port, trust authentication, fsync on: commits are durable) in a
@@ -110,7 +116,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     ],
     { stdio: ["ignore", "ignore", "pipe"], env, ...as },
   );
-  running.add(child);
+  running.set(child, dir);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exited.then(() => running.delete(child));
   await new Promise<void>((resolve, reject) => {
