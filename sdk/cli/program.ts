@@ -7,6 +7,7 @@ import type { Action } from "./action";
 import { EXIT_USAGE } from "./errors";
 import type { GlobalOptions } from "./context";
 import { NETWORK_NAMES } from "./context";
+import { addGatewayCommand } from "./commands/gateway";
 
 /** Adds an "Examples:" section to a command's help. */
 function examples(cmd: Command, lines: string[]): Command {
@@ -267,6 +268,8 @@ export function buildProgram(): Command {
       .action(run(async () => (await import("./commands/facilitator")).facilitatorCommand)),
     ["z402 facilitator --port 4020 --key $RELAYER_KEY"],
   );
+
+  addGatewayCommand(program, examples, run);
 
   // Usage errors from sub-commands go through the same output and exit override.
   for (const cmd of allCommands(program)) {
