@@ -1,6 +1,7 @@
 /**
  * Opens the voucher store a gateway config names. Each backend is imported only when asked for, so a gateway on
- * SQLite never loads ioredis or pg (and the reverse: a Redis gateway runs without the native SQLite binding).
+ * SQLite never loads ioredis or pg (and the reverse: a Redis or Postgres gateway runs without the native SQLite
+ * binding). A build without the Postgres store says "postgres store not available in this build".
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -26,31 +27,20 @@ export function redact(url: string): string {
   }
 }
 
-/**
- * The PostgreSQL store module. Its specifier is a variable so that a build without `sdk/store/postgres.ts` still
- * compiles and bundles; the gateway then says "postgres store not available in this build".
- */
-const POSTGRES_MODULE = "../store/postgres";
-
-interface PostgresModule {
-  PostgresVoucherStore?: new (options: { connectionString?: string; url?: string }) => VoucherStore & {
-    init?: () => Promise<void>;
-  };
-}
-
 async function openPostgres(url: string): Promise<VoucherStore> {
-  let mod: PostgresModule;
+  let mod: typeof import("../store/postgres");
   try {
-    mod = (await import(/* webpackIgnore: true */ POSTGRES_MODULE)) as PostgresModule;
+    mod = await import("../store/postgres");
   } catch {
     throw new StoreOpenError("postgres store not available in this build");
   }
-  if (!mod.PostgresVoucherStore) throw new StoreOpenError("postgres store not available in this build");
+  let store: InstanceType<typeof mod.PostgresVoucherStore> | undefined;
   try {
-    const store = new mod.PostgresVoucherStore({ connectionString: url, url });
-    await store.init?.();
+    store = new mod.PostgresVoucherStore({ connectionString: url });
+    await store.init(); // fail now on a wrong URL, a missing pg package or a non-durable pool
     return store;
   } catch (err) {
+    await store?.close().catch(() => undefined);
     throw new StoreOpenError(`cannot open the postgres store ${redact(url)}: ${(err as Error).message}`);
   }
 }
