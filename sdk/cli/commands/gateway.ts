@@ -34,7 +34,7 @@ function load(gw: GatewayModule, file: string): GatewayConfig {
 
 function priceText(route: GatewayConfig["routes"][number]): string {
   const p = route.price;
-  return p.kind === "fixed" ? p.amount.toString() : `${p.perUnit} per ${p.unit}, at most ${p.max}`;
+  return p.kind === "fixed" ? `${p.amount} per request` : `${p.perUnit} per ${p.unit}, at most ${p.max}`;
 }
 
 export const gatewayCommand: Action = async (_args, options, globals) => {
