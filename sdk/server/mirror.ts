@@ -1,8 +1,11 @@
 import type { ChainChannel, EscrowChain } from "./chain";
+import { notify, type MirrorEvents } from "./events";
 
 export interface MirrorOptions {
   /** Pause between two polls of escrow events (ms). Polls never overlap and never spin. */
   pollMs?: number;
+  /** A listener of polls (more with `ChainMirror.on`). Default: none. */
+  events?: MirrorEvents;
 }
 
 /** Channel reads a poll runs in parallel (a page after an outage may touch many channels). */
@@ -81,20 +84,53 @@ export class ChainMirror {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private polling: Promise<void> | undefined;
-  private readonly pollRuns = new FreshRuns(() => this.catchUp());
+  private readonly pollRuns = new FreshRuns(() => this.tracked());
   private readonly pollMs: number;
+  private events: MirrorEvents[] = [];
+  /** When the mirror last caught up with the head (epoch ms; 0: never), and that head's block. */
+  private caughtUpAt = 0;
+  private headBlock = 0;
 
   constructor(
     private readonly chain: EscrowChain,
     options: MirrorOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 1000;
+    if (options.events) this.on(options.events);
+  }
+
+  /** Adds a listener of polls; returns its removal. */
+  on(listener: MirrorEvents): () => void {
+    this.events = [...this.events, listener];
+    return () => {
+      this.events = this.events.filter((l) => l !== listener);
+    };
+  }
+
+  /** Ms since the mirror last caught up with the head (`Infinity` when not running); last block read; that head. */
+  lag(): { ms: number; block: number; head: number } {
+    const ms = this.running && this.caughtUpAt > 0 ? Date.now() - this.caughtUpAt : Infinity;
+    return { ms, block: this.nextBlock - 1, head: this.headBlock };
+  }
+
+  /** A catch-up that records when it finished and tells the listeners. */
+  private async tracked(): Promise<void> {
+    const started = Date.now();
+    await this.catchUp().catch((error: unknown) => {
+      notify(this.events, (l) => l.pollFailed?.({ error, ms: Date.now() - started }));
+      throw error;
+    });
+    this.caughtUpAt = Date.now();
+    const poll = { block: this.nextBlock - 1, head: this.headBlock, ms: this.caughtUpAt - started };
+    notify(this.events, (l) => l.poll?.(poll));
   }
 
   /** Reads the head, then polls events every `pollMs` until `stop()`. */
   async start(): Promise<void> {
     const head = await this.chain.head();
     this.nextBlock = head.block + 1;
+    this.headBlock = head.block;
+    this.caughtUpAt = Date.now();
     this.setTime(head.timestamp);
     this.running = true;
     this.schedule();
@@ -131,6 +167,7 @@ export class ChainMirror {
       const from = this.nextBlock;
       const page = await this.chain.poll(from);
       this.setTime(page.timestamp);
+      this.headBlock = page.head ?? page.toBlock;
       const touched = page.channelIds.map((id) => id.toLowerCase()).filter((id) => this.watches(id));
       for (let i = 0; i < touched.length; i += READS_AT_ONCE) {
         await Promise.all(touched.slice(i, i + READS_AT_ONCE).map((id) => this.refresh(id)));

@@ -5,6 +5,7 @@ import type { FacilitatorOption } from "./delegate";
 import type { ChainMirror } from "./mirror";
 import type { DepositRisk } from "./deposit";
 import type { IdempotencyOptions } from "./idempotency";
+import type { PaywallEvents } from "./events";
 
 /** The request facts the core needs; adapters fill it from their framework. */
 export interface PaywallRequest {
@@ -87,4 +88,6 @@ export interface PaywallOptions {
   withdrawSafetySeconds?: number;
   /** Stored answers for retries that carry the same payment identifier (window and size cap). */
   idempotency?: IdempotencyOptions;
+  /** A listener told of every request's outcome and on-chain action (more with `Paywall.on`). Default: none. */
+  events?: PaywallEvents;
 }

@@ -2,6 +2,7 @@ import { BatchScheme, type BatchTicket } from "./batch";
 import { decodePaymentHeader, paymentIdentifier, requirementsSchema, parseWith } from "./decode";
 import { ExactScheme, type ExactTicket } from "./exact";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
+import { PaywallReporter, type Note, type PaywallEvents, type Trace } from "./events";
 import { PaymentRefusal, REASONS } from "./reasons";
 import { isRefundPayload, RefundHandler } from "./refund";
 import { bodyDigest, requestFingerprint, storeAnswer, type CapturedAnswer } from "./idempotency";
@@ -16,7 +17,7 @@ import {
   type Requirements,
 } from "./requirements";
 
-export type Ticket = (BatchTicket | ExactTicket) & { v1: boolean; route: RouteConfig };
+export type Ticket = (BatchTicket | ExactTicket) & { v1: boolean; route: RouteConfig; trace?: Trace };
 
 export type Outcome =
   { type: "free" } | { type: "respond"; answer: HttpAnswer } | { type: "proceed"; ticket: Ticket };
@@ -35,11 +36,24 @@ export class Paywall {
   private readonly batch: BatchScheme;
   private readonly exact: ExactScheme;
   private readonly refunds: RefundHandler;
+  /** Undefined while nobody listens: the hot path then times nothing and builds no events. */
+  private reporter: PaywallReporter | undefined;
 
   constructor(readonly options: PaywallOptions) {
     this.batch = new BatchScheme(options);
     this.exact = new ExactScheme(options);
     this.refunds = new RefundHandler(options, this.batch);
+    if (options.events) this.on(options.events);
+  }
+
+  /** Adds a listener of request outcomes and on-chain actions; returns its removal. */
+  on(listener: PaywallEvents): () => void {
+    const reporter = (this.reporter ??= new PaywallReporter());
+    const remove = reporter.add(listener);
+    return () => {
+      remove();
+      if (reporter.empty && this.reporter === reporter) this.reporter = undefined;
+    };
   }
 
   /** Frees this instance's stale reservations (after a restart). Call once before serving. */
@@ -49,24 +63,45 @@ export class Paywall {
   }
 
   async handle(req: PaywallRequest): Promise<Outcome> {
+    const reporter = this.reporter;
+    if (!reporter) return this.decide(req);
+    const note: Note = { price: 0n };
+    const started = performance.now();
+    try {
+      const outcome = await this.decide(req, note);
+      reporter.handled(req, outcome, note, performance.now() - started);
+      return outcome;
+    } catch (err) {
+      reporter.handled(req, undefined, { ...note, reason: REASONS.chainUnavailable, failed: true }, 0);
+      throw err;
+    }
+  }
+
+  /** `handle`'s decision; `note` (given while listeners are attached) collects what the listeners are told. */
+  private async decide(req: PaywallRequest, note?: Note): Promise<Outcome> {
     const route = matchRoute(this.options.routes, req.method, req.url);
     if (!route) return { type: "free" };
+    if (note) note.route = route;
     let price: bigint;
     try {
       price = typeof route.price === "bigint" ? route.price : route.price(req);
     } catch {
+      if (note) note.reason = REASONS.invalidPayload;
       return { type: "respond", answer: badRequest(REASONS.invalidPayload) };
     }
+    if (note) note.price = price;
     const accepts = offers(this.options, route, price);
     const v2Header = req.header("payment-signature");
     const v1Header = req.header("x-payment");
     const header = v2Header ?? v1Header;
-    if (header === undefined)
+    if (header === undefined) {
+      if (note) note.reason = REASONS.paymentRequired;
       return {
         type: "respond",
         // The client's x402 version is unknown yet: v2 clients read the header, v1 clients the (v1) body.
         answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, true),
       };
+    }
     let v1 = v2Header === undefined;
     try {
       const payment = decodePaymentHeader(header, this.options.maxHeaderBytes ?? 8192);
@@ -83,6 +118,7 @@ export class Paywall {
       const offer = accepts.find((o) => o.scheme === accepted.scheme);
       if (!offer) throw new PaymentRefusal(REASONS.unsupportedScheme);
       if (accepted.network !== offer.network) throw new PaymentRefusal(REASONS.invalidNetwork);
+      if (note) Object.assign(note, { scheme: offer.scheme, payload: payment.payload });
       const paymentId = paymentIdentifier(payment);
       if (offer.scheme === "batch-settlement" && isRefundPayload(payment.payload)) {
         return { type: "respond", answer: await this.refunds.refund(accepted, offer, payment.payload, v1) };
@@ -96,9 +132,16 @@ export class Paywall {
         id: paymentId,
         fingerprint,
       });
-      if ("answer" in acceptance) return { type: "respond", answer: acceptance.answer };
+      if ("answer" in acceptance) {
+        if (note) note.replayed = true;
+        return { type: "respond", answer: acceptance.answer };
+      }
       return { type: "proceed", ticket: { ...acceptance, v1, route } };
     } catch (err) {
+      if (note) {
+        note.failed = !(err instanceof PaymentRefusal);
+        note.reason = err instanceof PaymentRefusal ? err.reason : REASONS.chainUnavailable;
+      }
       return { type: "respond", answer: this.refusal(req, route, accepts, err, v1) };
     }
   }
@@ -138,6 +181,30 @@ export class Paywall {
    * otherwise commits `charge` (default: the price; clamped to [0, price]).
    */
   async complete(ticket: Ticket, ok: boolean, charge?: bigint, answer?: CapturedAnswer): Promise<Completion> {
+    const { trace } = ticket;
+    const reporter = this.reporter;
+    if (!trace || !reporter) return this.commit(ticket, ok, charge, answer);
+    const started = performance.now();
+    let done: Completion | undefined;
+    try {
+      return (done = await this.commit(ticket, ok, charge, answer));
+    } finally {
+      reporter.completed(ticket, trace, ok, done, this.chargeOf(ticket, charge), performance.now() - started);
+    }
+  }
+
+  /** What a completion commits: `charge` (default: the price) clamped to [0, price]; `exact` pays the price. */
+  private chargeOf(ticket: Ticket, charge?: bigint): bigint {
+    if (ticket.scheme === "exact" || charge === undefined || charge > ticket.price) return ticket.price;
+    return charge < 0n ? 0n : charge;
+  }
+
+  private async commit(
+    ticket: Ticket,
+    ok: boolean,
+    charge?: bigint,
+    answer?: CapturedAnswer,
+  ): Promise<Completion> {
     const network = this.options.network;
     if (ticket.scheme === "exact") {
       const response = {
@@ -149,9 +216,7 @@ export class Paywall {
       };
       return { type: "headers", headers: ok ? paymentResponseHeaders(ticket.v1, response) : {} };
     }
-    let actual = charge ?? ticket.price;
-    if (actual < 0n) actual = 0n;
-    if (actual > ticket.price) actual = ticket.price;
+    const actual = this.chargeOf(ticket, charge);
     const headersFor = (record: ChannelRecord) =>
       paymentResponseHeaders(ticket.v1, {
         success: true,
