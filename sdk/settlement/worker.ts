@@ -2,6 +2,7 @@ import type { Signer } from "ethers";
 import type { ChannelRecord, QuarantineEntry, VoucherStore } from "../store/types";
 import type { ChainChannel, ClaimRow, EscrowChain } from "../server/chain";
 import { escrowRevertReason } from "../server/claim-revert";
+import { notify } from "../server/events";
 import type { ChainMirror } from "../server/mirror";
 import type { ChannelConfigWire } from "../server/crypto";
 import { PaymentRefusal } from "../server/reasons";
@@ -45,6 +46,19 @@ export interface SettlementOptions {
   simulate?: boolean;
   /** Gets one line per channel put in quarantine (id, amounts, reason; never a signature). Default: none. */
   logger?: (line: string) => void;
+  /** A listener of rounds, claim batches, settles and quarantines (more with `on`). Default: none. */
+  events?: SettlementEvents;
+}
+
+/** Plain callbacks told what the worker did (amounts in token base units, times in ms); throwing is ignored. */
+export interface SettlementEvents {
+  round?(e: { report: RunReport; ms: number }): void;
+  /** A round that failed (RPC down after the retries, store down): nothing after the failure was done. */
+  failed?(e: { error: unknown; ms: number }): void;
+  /** A claim transaction landed for `channelIds`, claiming `amount` in all. */
+  batch?(e: { transaction: string; channelIds: string[]; amount: bigint }): void;
+  settle?(e: { transaction: string; receiver: string; token: string }): void;
+  quarantined?(e: { channelId: string; reason: string }): void;
 }
 
 export interface RunReport {
@@ -108,12 +122,22 @@ export class SettlementWorker {
   private again = false;
 
   private readonly submitter: ClaimSubmitter;
+  private events: SettlementEvents[] = [];
 
   constructor(private readonly opts: SettlementOptions) {
     this.submitter = opts.submit ?? opts.chain;
+    if (opts.events) this.on(opts.events);
     opts.mirror?.onUpdate((channelId, state) => {
       if (state.withdrawInitiatedAt > 0n) void this.onWithdraw(channelId);
     });
+  }
+
+  /** Adds a listener; returns its removal. */
+  on(listener: SettlementEvents): () => void {
+    this.events = [...this.events, listener];
+    return () => {
+      this.events = this.events.filter((l) => l !== listener);
+    };
   }
 
   start(): void {
@@ -173,7 +197,7 @@ export class SettlementWorker {
       this.again = true;
       return this.running;
     }
-    this.running = this.round().finally(() => {
+    this.running = this.observed().finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;
@@ -181,6 +205,20 @@ export class SettlementWorker {
       }
     });
     return this.running;
+  }
+
+  /** A round, told to the listeners. */
+  private async observed(): Promise<RunReport> {
+    if (this.events.length === 0) return this.round();
+    const started = Date.now();
+    try {
+      const report = await this.round();
+      notify(this.events, (l) => l.round?.({ report, ms: Date.now() - started }));
+      return report;
+    } catch (error) {
+      notify(this.events, (l) => l.failed?.({ error, ms: Date.now() - started }));
+      throw error;
+    }
   }
 
   private async retry<T>(fn: () => Promise<T>): Promise<T> {
@@ -247,7 +285,9 @@ export class SettlementWorker {
     }
     if (this.opts.settle !== false) {
       for (const { receiver, token } of pairs.values()) {
-        report.transactions.push(await this.retry(() => this.submitter.settle(receiver, token)));
+        const transaction = await this.retry(() => this.submitter.settle(receiver, token));
+        report.transactions.push(transaction);
+        notify(this.events, (l) => l.settle?.({ transaction, receiver, token }));
       }
     }
     return report;
@@ -361,6 +401,7 @@ export class SettlementWorker {
 
   private async recordClaimed(items: Item[], tx: string, report: RunReport, pairs: Pairs): Promise<void> {
     report.transactions.push(tx);
+    const before = report.claimedAmount;
     for (const { rec, onChain, held, row } of items) {
       const claimed = row.totalClaimed;
       await this.markClaimed(rec.channelId, claimed);
@@ -371,6 +412,12 @@ export class SettlementWorker {
       const c = row.voucher.channel;
       pairs.set(`${c.receiver}:${c.token}`.toLowerCase(), { receiver: c.receiver, token: c.token });
     }
+    const batch = {
+      transaction: tx,
+      channelIds: items.map((i) => i.rec.channelId),
+      amount: report.claimedAmount - before,
+    };
+    notify(this.events, (l) => l.batch?.(batch));
   }
 
   /** Quarantines `rec` as stored now, reports it and logs one line. */
@@ -384,6 +431,7 @@ export class SettlementWorker {
       at: Date.now(),
     });
     report.quarantined.push({ channelId, reason });
+    notify(this.events, (l) => l.quarantined?.({ channelId, reason }));
     this.opts.logger?.(
       `z402 settlement: quarantined channel ${channelId} (charged ${rec.charged}, signedMax ${rec.signedMax}): ${reason}`,
     );
