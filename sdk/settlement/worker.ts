@@ -141,8 +141,10 @@ export class SettlementWorker {
   }
 
   start(): void {
+    this.stopped = false;
     const every = (ms: number, fn: () => Promise<unknown>) => {
       const tick = () => {
+        if (this.stopped) return;
         const t = setTimeout(() => void fn().finally(tick), ms);
         t.unref?.();
         this.timers = [t];
@@ -157,12 +159,15 @@ export class SettlementWorker {
     }
   }
   private riskTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
+  /** Stops scheduling rounds and waits for the running one (a round asked for during it is not run). */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     if (this.riskTimer) clearInterval(this.riskTimer);
     this.timers = [];
-    await this.running?.catch(() => undefined);
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   private async onWithdraw(channelId: string): Promise<void> {
@@ -201,6 +206,7 @@ export class SettlementWorker {
       this.running = undefined;
       if (this.again) {
         this.again = false;
+        if (this.stopped) return;
         void this.run().catch(() => undefined);
       }
     });
