@@ -6,6 +6,8 @@ import type { Facilitator, SettleResult } from "./types";
 export interface FacilitatorHttpOptions {
   /** Largest request body accepted, in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /** Serves `GET /metrics` from it (an `Observability` of z402/observability; see `observeFacilitator`). */
+  obs?: { metricsHandler(): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> };
 }
 
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
@@ -44,9 +46,15 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | un
  */
 export function createFacilitatorHandler(facilitator: Facilitator, options: FacilitatorHttpOptions = {}) {
   const limit = options.maxBodyBytes ?? 64 * 1024;
+  const metrics = options.obs?.metricsHandler();
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0].replace(/\/+$/, "") || "/";
     try {
+      if (metrics && path === "/metrics") {
+        return req.method === "GET"
+          ? await metrics(req, res)
+          : send(res, 405, { error: "method_not_allowed" });
+      }
       if (path === "/supported") {
         if (req.method !== "GET") return send(res, 405, { error: "method_not_allowed" });
         return send(res, 200, facilitator.getSupported());
