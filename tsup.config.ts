@@ -26,6 +26,7 @@ const candidates: Record<string, string> = {
   "store/index": "sdk/store/index.ts",
   "client/axios": "sdk/client/axios.ts",
   "server/next": "sdk/server/adapters/next.ts",
+  "observability/index": "sdk/observability/index.ts",
 };
 const entry = Object.fromEntries(Object.entries(candidates).filter(([, file]) => existsSync(file)));
 
