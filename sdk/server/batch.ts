@@ -1,20 +1,16 @@
-import { getAddress } from "ethers";
 import type { ChannelRecord } from "../store/types";
 import { emptyRecord } from "../store/types";
 import type { ChainChannel } from "./chain";
 import type { ChannelConfigWire } from "./crypto";
 import { DepositHandler, type DepositLander } from "./deposit";
 import { DelegatedDeposits } from "./delegated-deposit";
-import { BaseError } from "../errors/base";
-import type { ChannelConfig } from "../types/batch-settlement";
-import { VoucherVerifier, type ChannelContext } from "../verify/voucher-verifier";
-import { loadNativeBackend } from "../verify/native";
 import type { Address } from "../utils/address";
 import { batchPayloadSchema, parseWith } from "./decode";
 import type { PaywallOptions } from "./options";
 import { PaymentRefusal, REASONS } from "./reasons";
 import type { Requirements } from "./requirements";
 import { ChannelLocks } from "./channel-lock";
+import { ChannelPreparer, type WireVoucher } from "./channel-prep";
 import { replayAnswer } from "./idempotency";
 import type { HttpAnswer } from "./requirements";
 
@@ -33,28 +29,17 @@ export interface BatchTicket {
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const isZeroAddress = (a: string) => /^0x0{40}$/.test(a);
-type WireVoucher = { channelId: string; maxClaimableAmount: string; signature: string };
-
-/** A channel's verification context and the config JSON its record stores, both derived once per config. */
-interface PreparedChannel {
-  ctx: ChannelContext;
-  /** `ctx.channelId` in lower case: the key of the store, the mirror and the locks. */
-  channelId: string;
-  configJson: string;
-}
 
 /** The escrow-scheme half of the paywall: deposits, vouchers, reservations and commits. */
 export class BatchScheme {
-  private verifier: VoucherVerifier;
-  private readonly contexts = new Map<string, PreparedChannel>();
-  private readonly payers = new Map<string, string>();
+  private readonly channels: ChannelPreparer;
   private readonly locks = new ChannelLocks();
   private readonly deposits: DepositLander;
   private tickets = 0;
   readonly instance: string;
 
   constructor(private readonly opts: PaywallOptions) {
-    this.verifier = this.makeVerifier();
+    this.channels = new ChannelPreparer(Number(opts.chain.chainId), opts.chain.escrow as Address);
     // Vouchers are always verified here; only deposits go to a facilitator when one is configured.
     this.deposits = opts.facilitator
       ? new DelegatedDeposits(opts, opts.facilitator)
@@ -62,56 +47,9 @@ export class BatchScheme {
     this.instance = opts.instanceId ?? Math.random().toString(36).slice(2, 10);
   }
 
-  /** Channel contexts by config, so a known channel costs no config hashing. Bounded like the verifier's. */
-  private channelContext(config: ChannelConfigWire): PreparedChannel {
-    const key = `${config.payer}${config.payerAuthorizer}${config.receiver}${config.receiverAuthorizer}${config.token}${config.withdrawDelay}${config.salt}`;
-    let prepared = this.contexts.get(key);
-    if (!prepared) {
-      const { payer, payerAuthorizer, receiver, receiverAuthorizer, token, withdrawDelay, salt } = config;
-      const ctx = this.verifier.channel(config as ChannelConfig);
-      prepared = {
-        ctx,
-        channelId: ctx.channelId.toLowerCase(),
-        // Field order fixed, whatever order the client sent.
-        configJson: JSON.stringify({
-          payer,
-          payerAuthorizer,
-          receiver,
-          receiverAuthorizer,
-          token,
-          withdrawDelay,
-          salt,
-        }),
-      };
-      if (this.contexts.size >= 100_000) this.contexts.clear();
-      this.contexts.set(key, prepared);
-    }
-    return prepared;
-  }
-
-  private payerOf(channelId: string, payer: string): string {
-    const checksummed = getAddress(payer);
-    if (this.payers.size >= 100_000) this.payers.clear();
-    this.payers.set(channelId, checksummed);
-    return checksummed;
-  }
-
-  private makeVerifier(backend?: VoucherVerifier["backend"]): VoucherVerifier {
-    const escrow = this.opts.chain.escrow as Address;
-    return new VoucherVerifier({
-      chainId: Number(this.opts.chain.chainId),
-      escrow,
-      ...(backend ? { backend } : {}),
-    });
-  }
-
   /** Switches voucher recovery to native libsecp256k1 when its binding is installed. */
-  async init(): Promise<void> {
-    const native = await loadNativeBackend();
-    if (native) {
-      this.verifier = this.makeVerifier(native);
-      this.contexts.clear();
-    }
+  init(): Promise<void> {
+    return this.channels.init();
   }
 
   /**
@@ -129,7 +67,7 @@ export class BatchScheme {
     const config: ChannelConfigWire = payload.channelConfig;
     this.checkConfig(accepted, offer, config);
     if (isZeroAddress(config.payerAuthorizer)) throw new PaymentRefusal(REASONS.bsPayerAuthorizerRequired);
-    const { channelId, configJson } = this.verifyPrepared(config, payload.voucher);
+    const { channelId, configJson } = this.channels.verify(config, payload.voucher);
     const max = BigInt(payload.voucher.maxClaimableAmount);
     if (payload.type === "deposit") {
       // A retried deposit must find its stored answer before its authorization is submitted (and refused) again.
@@ -167,7 +105,7 @@ export class BatchScheme {
       const ticket: BatchTicket = {
         scheme: "batch-settlement",
         channelId,
-        payer: this.payers.get(channelId) ?? this.payerOf(channelId, config.payer),
+        payer: this.channels.payerOf(channelId, config.payer),
         price,
         record: next,
         chain,
@@ -221,29 +159,17 @@ export class BatchScheme {
 
   /** Step 4: the voucher is for the config's channel and signed by its payerAuthorizer; returns the channel id. */
   verifySigned(config: ChannelConfigWire, voucher: WireVoucher): string {
-    return this.verifyPrepared(config, voucher).channelId;
-  }
-
-  /** `verifySigned` returning the whole prepared channel, so a request looks its channel up once. */
-  private verifyPrepared(config: ChannelConfigWire, voucher: WireVoucher): PreparedChannel {
-    try {
-      const prepared = this.channelContext(config);
-      this.verifier.verify(prepared.ctx, voucher as never);
-      return prepared;
-    } catch (err) {
-      if (err instanceof BaseError) throw new PaymentRefusal(err.code);
-      throw err;
-    }
+    return this.channels.verify(config, voucher).channelId;
   }
 
   /** The channel's id, without checking any voucher. */
   channelIdOf(config: ChannelConfigWire): string {
-    return this.channelContext(config).channelId;
+    return this.channels.prepare(config).channelId;
   }
 
   /** The config JSON a channel's record stores, in a fixed field order. */
   configJsonOf(config: ChannelConfigWire): string {
-    return this.channelContext(config).configJson;
+    return this.channels.prepare(config).configJson;
   }
 
   /** The stored record of a channel, or a fresh one whose baseline is the chain's `totalClaimed`. */
