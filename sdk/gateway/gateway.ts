@@ -3,30 +3,26 @@
  * worker. Paid routes are charged as `paid.ts` says; every other path is proxied unpaid; the admin paths (metrics,
  * health) are answered by the gateway itself and never proxied.
  */
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Signer } from "ethers";
 import { ChainMirror } from "../server/mirror";
 import { EthersEscrowChain } from "../server/chain";
 import { Paywall } from "../server/paywall";
 import type { RouteConfig } from "../server/options";
-import { decide } from "../server/adapters/intercept";
 import { SettlementWorker } from "../settlement/worker";
 import { facilitatorSubmitter } from "../settlement/facilitator-submitter";
 import type { VoucherStore } from "../store/types";
+import type { Observability } from "../observability";
 import type { GatewayConfig, GatewayRoute } from "./config";
 import { adminHandler, type AdminHandlers } from "./admin";
-import { paidExchange } from "./paid";
-import { createUpstream, forward, writeAnswer, type Exchange } from "./proxy";
+import { gatewayListener, type GatewayLogger } from "./listener";
+import { observeGateway, type ObservedGateway } from "./observe";
+import { createUpstream } from "./proxy";
 import { openStore } from "./store";
 import type { GatewayToken } from "./token";
 
-/** The pino-shaped logger the gateway writes to (a pino logger fits); default: silent. */
-export interface GatewayLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { GatewayLogger } from "./listener";
 
 const SILENT: GatewayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -38,11 +34,19 @@ export interface GatewayOptions {
   escrow: string;
   token: GatewayToken;
   depositCollector?: string;
-  /** Use this store instead of opening `config.store` (the gateway then does not close it). */
+  /** Use this store instead of opening `config.store` (`close()` closes it too). */
   store?: VoucherStore;
   mirrorPollMs?: number;
+  /**
+   * Metrics, logs, health and graceful shutdown (z402/observability): the paywall, worker and mirror observed,
+   * `/metrics`, `/healthz`, `/readyz` on the admin paths, request ids sent to the upstream as `x-request-id`.
+   */
+  obs?: Observability;
+  /** Signals that start the graceful shutdown (with `obs`). Default none: call `close()`. */
+  signals?: NodeJS.Signals[];
+  /** Default: `obs`'s logger, else silent. */
   logger?: GatewayLogger;
-  /** Handlers of the admin paths (metrics, liveness, readiness); the defaults answer health only. */
+  /** Handlers of the admin paths, in place of `obs`'s (without either: health answers 200, no metrics). */
   admin?: AdminHandlers;
 }
 
@@ -54,7 +58,10 @@ export interface RunningGateway {
   mirror: ChainMirror;
   chain: EthersEscrowChain;
   worker: SettlementWorker;
-  /** Stops accepting, lets in-flight exchanges finish, stops the worker (after its batch) and the mirror, closes the store. */
+  /**
+   * Stops accepting, lets in-flight exchanges finish, stops the worker (after its batch) and the mirror, closes the
+   * store (with `obs`: its graceful shutdown, readiness answering 503 meanwhile).
+   */
   close(): Promise<void>;
 }
 
@@ -71,7 +78,7 @@ function routeConfig(r: GatewayRoute): RouteConfig {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { config } = opts;
-  const log = opts.logger ?? SILENT;
+  const log = opts.logger ?? opts.obs?.logger.child({ component: "gateway" }) ?? SILENT;
   const chainId = BigInt(opts.chainId);
   const authorizer = await opts.signer.getAddress();
   const store = opts.store ?? (await openStore(config.store));
@@ -80,7 +87,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   try {
     await mirror.start();
   } catch (err) {
-    if (!opts.store) await store.close();
+    await store.close();
     throw err;
   }
   const facilitator = config.facilitator;
@@ -111,44 +118,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     riskThreshold: config.settlement.riskThreshold,
     maxBatch: config.settlement.maxBatch,
     settle: config.settlement.settle,
-    logger: (line) => log.warn({ component: "worker" }, line),
+    logger: opts.obs ? undefined : (line) => log.warn({ component: "worker" }, line), // obs logs quarantines itself
   });
   worker.start();
 
   const upstream = createUpstream(config.upstream, config.upstreamTimeoutMs, config.preserveHost);
-  const admin = adminHandler(config.admin, opts.admin ?? {});
-  const free: Exchange = {
-    onResponse: async () => ({ type: "stream" }),
-    onUnavailable: async (err) =>
-      log.warn({ err: err.message, url: config.upstream }, "upstream unavailable"),
-  };
-
-  const listener = async (req: IncomingMessage, res: ServerResponse) => {
-    if (admin(req, res)) return;
-    const outcome = await decide(paywall, req, res);
-    if (!outcome) return;
-    if (outcome.type === "respond") return writeAnswer(res, outcome.answer);
-    if (outcome.type === "free") return forward(req, res, upstream, free);
-    const route = config.routes[paywall.options.routes.indexOf(outcome.ticket.route)];
-    const exchange = paidExchange(
-      paywall,
-      outcome.ticket,
-      route,
-      { gone: () => res.destroyed },
-      {
-        onCharged: (info) => log.info({ route: info.route, charge: info.charge.toString(), units: info.metered?.units }, "charged"), // prettier-ignore
-        onReleased: (info) => log.info({ route: info.route, reason: info.reason }, "not charged"),
-      },
-    );
-    return forward(req, res, upstream, exchange);
-  };
-  const server = http.createServer((req, res) => {
-    listener(req, res).catch((err: Error) => {
-      log.error({ err: err.message }, "gateway request failed");
-      if (!res.headersSent) writeAnswer(res, { status: 502, headers: {}, body: "" });
-    });
-  });
+  const server = http.createServer();
   server.keepAliveTimeout = 65_000;
+  let observed: ObservedGateway | undefined;
+  if (opts.obs) {
+    const provider = opts.signer.provider ?? undefined;
+    observed = observeGateway({ server, paywall, worker, mirror, store, provider }, opts.obs, opts.signals);
+  }
+  const admin = adminHandler(config.admin, opts.admin ?? observed?.admin ?? {});
+  const requestIds = opts.obs !== undefined;
+  server.on("request", gatewayListener({ config, paywall, upstream, log, admin, requestIds }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -159,13 +143,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      const stopped = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections();
-      await stopped;
-      await worker.stop();
-      await mirror.stop();
+      if (observed) {
+        await observed.shutdown();
+      } else {
+        const stopped = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await stopped;
+        await worker.stop();
+        await mirror.stop();
+        await store.close();
+      }
       upstream.agent.destroy();
-      if (!opts.store) await store.close();
     })());
   return { url: `http://${host}:${port}`, server, paywall, store, mirror, chain, worker, close };
 }

@@ -1,7 +1,7 @@
 /**
  * `z402 gateway --config gateway.yaml`: the paywall in front of an existing HTTP API, with its settlement worker,
- * until SIGINT/SIGTERM (then a graceful shutdown). The key (--key / Z402_PRIVATE_KEY) pays gas and authorizes claims;
- * it is the receiver unless the config names one.
+ * metrics and health on the admin paths and JSON logs on stderr, until SIGINT/SIGTERM (then a graceful shutdown).
+ * The key (--key / Z402_PRIVATE_KEY) pays gas and authorizes claims; it is the receiver unless the config names one.
  *
  * The program registers the command with `addGatewayCommand`; the gateway itself (server, store, chain) is loaded
  * only when the command runs, so `z402 --help` stays fast.
@@ -77,9 +77,13 @@ export const gatewayCommand: Action = async (_args, options, globals) => {
   } catch (err) {
     throw new CliError((err as Error).message, 1, { cause: err });
   }
+  // JSON log lines on stderr (stdout is the banner); LOG_LEVEL sets the level.
+  const { createObservability } = await import("../../observability");
+  const obs = createObservability({ service: "z402-gateway", destination: process.stderr });
   let gateway;
   try {
     gateway = await gw.startGateway({
+      obs,
       config,
       signer,
       chainId,
@@ -91,6 +95,11 @@ export const gatewayCommand: Action = async (_args, options, globals) => {
     if (err instanceof gw.StoreOpenError) throw new CliError(err.message, 1, { cause: err });
     throw err;
   }
+  // Listen for the stop signals before saying it serves: a SIGTERM right after the banner is graceful too.
+  const stop = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   const receiver = config.receiver ?? signer.address;
   const admin = config.admin;
   emit(
@@ -118,11 +127,8 @@ export const gatewayCommand: Action = async (_args, options, globals) => {
         ]),
       ].join("\n"),
   );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  await gateway.close();
+  await stop;
+  await gateway.close(); // graceful: in-flight exchanges finish, the worker ends its batch, the store is flushed
   ctx.provider.destroy();
 };
 
