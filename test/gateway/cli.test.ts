@@ -5,7 +5,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { startLocalChain, type LocalChain } from "../../sdk/cli/local-chain";
 import { devAccounts } from "../../sdk/cli/commands/node";
-import { z402, z402Service } from "../cli/support/cli";
+import { spawn } from "node:child_process";
+import { cliBundle, z402, z402Service } from "../cli/support/cli";
 import { deploy, payingFetch, type Deployment } from "../sdk/paid-http/support/fixture";
 import { startUpstream, type Upstream } from "./support";
 
@@ -64,9 +65,22 @@ describe("z402 gateway (CLI)", function () {
       const paid = await payingFetch(d)(`${url}/paid/hello`);
       expect(paid.status).to.equal(200);
       expect(await paid.text()).to.equal("hello from upstream");
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).to.match(/z402_charged_total\{route="\/paid\/\*"\} 1000/);
+      expect((await fetch(`${url}/readyz`)).status).to.equal(200);
     } finally {
       expect(await svc.stop()).to.equal(0);
     }
+  });
+
+  it("stops gracefully on SIGTERM and exits 0", async function () {
+    const file = write("term.yaml", `upstream: ${up.url}\nlisten: { port: 0 }\nstore: term.sqlite\nroutes: [{ path: /paid/*, price: 1 }]\n`); // prettier-ignore
+    const child = spawn(process.execPath, [cliBundle(), "gateway", "--config", file, "--json", ...globals()]);
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.once("data", () => child.kill("SIGTERM")); // the banner: it is serving
+      child.once("exit", (c) => resolve(c));
+    });
+    expect(code).to.equal(0);
   });
 
   it("checks a config with --check and exits 0", async function () {

@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SqliteVoucherStore, type VoucherStore } from "../../sdk/store";
 import { parseGatewayConfig, startGateway, type RunningGateway } from "../../sdk/gateway";
+import type { Observability } from "../../sdk/observability";
 import { deploy, type Deployment } from "../sdk/paid-http/support/fixture";
 
 export const BIG = 5 * 1024 * 1024;
@@ -162,7 +163,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startGatewayFor(upstream: string, over: Record<string, unknown> = {}): Promise<World> {
+export async function startGatewayFor(
+  upstream: string,
+  over: Record<string, unknown> = {},
+  obs?: Observability,
+): Promise<World> {
   const d = await deploy();
   const store = new SqliteVoucherStore({ filename: ":memory:" });
   const config = parseGatewayConfig(rawConfig(upstream, { receiver: d.receiver, ...over }));
@@ -175,15 +180,13 @@ export async function startGatewayFor(upstream: string, over: Record<string, unk
     depositCollector: d.collector,
     store,
     mirrorPollMs: 200,
+    obs,
   });
   return {
     d,
     gateway,
     store,
     charged: async () => (await store.listOwed()).reduce((s, r) => s + r.charged, 0n),
-    close: async () => {
-      await gateway.close();
-      await store.close();
-    },
+    close: () => gateway.close(),
   };
 }
