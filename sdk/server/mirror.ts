@@ -1,66 +1,13 @@
 import type { ChainChannel, EscrowChain } from "./chain";
-import { notify, type MirrorEvents } from "./events";
+import type { MirrorEvents } from "./events";
+import { FreshRuns } from "./fresh-runs";
+import { MirrorPoll } from "./mirror-poll";
 
 export interface MirrorOptions {
   /** Pause between two polls of escrow events (ms). Polls never overlap and never spin. */
   pollMs?: number;
   /** A listener of polls (more with `ChainMirror.on`). Default: none. */
   events?: MirrorEvents;
-}
-
-/** Channel reads a poll runs in parallel (a page after an outage may touch many channels). */
-const READS_AT_ONCE = 8;
-
-/**
- * Runs `task` at most once at a time, and never hands a caller a run that started before its call: a call during a
- * run waits for one follow-up run (shared by every call made during that run). An event seen after a read began is
- * therefore never answered with that read.
- */
-class FreshRuns<T> {
-  private running: Promise<T> | undefined;
-  private queued: Promise<T> | undefined;
-
-  constructor(
-    private readonly task: () => Promise<T>,
-    private readonly onIdle?: () => void,
-  ) {}
-
-  get idle(): boolean {
-    return this.running === undefined && this.queued === undefined;
-  }
-
-  /** A run that starts after this call. */
-  fresh(): Promise<T> {
-    if (this.queued) return this.queued;
-    if (!this.running) return this.start();
-    const queued = this.running.then(
-      () => this.next(),
-      () => this.next(),
-    );
-    this.queued = queued;
-    return queued;
-  }
-
-  /** Any run: the current one if there is one (for callers that need some state, not a newer one). */
-  any(): Promise<T> {
-    return this.running ?? this.queued ?? this.start();
-  }
-
-  private next(): Promise<T> {
-    this.queued = undefined;
-    return this.start();
-  }
-
-  private start(): Promise<T> {
-    const run = Promise.resolve()
-      .then(this.task)
-      .finally(() => {
-        if (this.running === run) this.running = undefined;
-        if (this.idle) this.onIdle?.();
-      });
-    this.running = run;
-    return run;
-  }
 }
 
 /**
@@ -78,78 +25,40 @@ export class ChainMirror {
   private readonly channelReads = new Map<string, FreshRuns<ChainChannel>>();
   private readonly listeners: Array<(channelId: string, state: ChainChannel) => void> = [];
   private stateSequence = 0;
-  private nextBlock = 0;
   private chainTime = 0n;
   private seenAt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private polling: Promise<void> | undefined;
-  private readonly pollRuns = new FreshRuns(() => this.tracked());
-  private readonly pollMs: number;
-  private events: MirrorEvents[] = [];
-  /** When the mirror last caught up with the head (epoch ms; 0: never), and that head's block. */
-  private caughtUpAt = 0;
-  private headBlock = 0;
+  /** The escrow event poll that refreshes the channels its events name. */
+  private readonly poll: MirrorPoll;
 
   constructor(
     private readonly chain: EscrowChain,
     options: MirrorOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 1000;
+    this.poll = new MirrorPoll(chain, options.pollMs ?? 1000, {
+      setTime: (t) => this.setTime(t),
+      watches: (id) => this.watches(id),
+      refresh: (id) => this.refresh(id),
+    });
     if (options.events) this.on(options.events);
   }
 
   /** Adds a listener of polls; returns its removal. */
   on(listener: MirrorEvents): () => void {
-    this.events = [...this.events, listener];
-    return () => {
-      this.events = this.events.filter((l) => l !== listener);
-    };
+    return this.poll.on(listener);
   }
 
   /** Ms since the mirror last caught up with the head (`Infinity` when not running); last block read; that head. */
   lag(): { ms: number; block: number; head: number } {
-    const ms = this.running && this.caughtUpAt > 0 ? Date.now() - this.caughtUpAt : Infinity;
-    return { ms, block: this.nextBlock - 1, head: this.headBlock };
-  }
-
-  /** A catch-up that records when it finished and tells the listeners. */
-  private async tracked(): Promise<void> {
-    const started = Date.now();
-    await this.catchUp().catch((error: unknown) => {
-      notify(this.events, (l) => l.pollFailed?.({ error, ms: Date.now() - started }));
-      throw error;
-    });
-    this.caughtUpAt = Date.now();
-    const poll = { block: this.nextBlock - 1, head: this.headBlock, ms: this.caughtUpAt - started };
-    notify(this.events, (l) => l.poll?.(poll));
+    return this.poll.lag();
   }
 
   /** Reads the head, then polls events every `pollMs` until `stop()`. */
-  async start(): Promise<void> {
-    const head = await this.chain.head();
-    this.nextBlock = head.block + 1;
-    this.headBlock = head.block;
-    this.caughtUpAt = Date.now();
-    this.setTime(head.timestamp);
-    this.running = true;
-    this.schedule();
+  start(): Promise<void> {
+    return this.poll.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.polling;
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.polling = this.pollOnce()
-        .catch(() => undefined)
-        .finally(() => this.schedule());
-    }, this.pollMs);
-    this.timer.unref?.();
+  stop(): Promise<void> {
+    return this.poll.stop();
   }
 
   /**
@@ -159,23 +68,7 @@ export class ChainMirror {
    * poll that starts after it. Exposed for tests and the worker.
    */
   pollOnce(): Promise<void> {
-    return this.pollRuns.fresh();
-  }
-
-  private async catchUp(): Promise<void> {
-    for (;;) {
-      const from = this.nextBlock;
-      const page = await this.chain.poll(from);
-      this.setTime(page.timestamp);
-      this.headBlock = page.head ?? page.toBlock;
-      const touched = page.channelIds.map((id) => id.toLowerCase()).filter((id) => this.watches(id));
-      for (let i = 0; i < touched.length; i += READS_AT_ONCE) {
-        await Promise.all(touched.slice(i, i + READS_AT_ONCE).map((id) => this.refresh(id)));
-      }
-      if (page.toBlock < from) return; // nothing new
-      this.nextBlock = page.toBlock + 1;
-      if (page.head === undefined || page.toBlock >= page.head) return;
-    }
+    return this.poll.pollOnce();
   }
 
   private watches(id: string): boolean {
