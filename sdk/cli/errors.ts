@@ -87,7 +87,8 @@ const REVERTS: Record<string, string> = {
   EscrowZeroAmount: "Nothing to do: the amount is zero",
   AgentAccountNotOwner: "Only the agent's owner can do this: use the key that owns the agent",
   AgentAccountNotAuthorized: "Only the agent's owner can do this: use the key that owns the agent",
-  AgentFactoryAccountExists: "This key already created an agent with that salt",
+  AgentFactoryAccountExists:
+    "This key already created an agent with that salt: pass another --name or a --salt to create a second one",
   ReputationUnknownAgent: "There is no such agent in the identity registry",
   ReputationSelfFeedback: "An agent's owner cannot rate its own agent",
 };

@@ -119,7 +119,9 @@ describe("z402 CLI: agents, discovery and feedback against a local chain", funct
       "--url", "http://127.0.0.1:4999", "--key", a.world.deployer.privateKey,
     ]); // prettier-ignore
     expect(r.code).to.equal(1);
-    expect(r.stderr.trim()).to.equal("z402: This key already created an agent with that salt.");
+    expect(r.stderr.trim()).to.equal(
+      "z402: This key already created an agent with that salt: pass another --name or a --salt to create a second one.",
+    );
   });
 
   it("asks for a skill and an endpoint before sending anything", async function () {

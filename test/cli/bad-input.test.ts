@@ -20,6 +20,12 @@ const CASES: Array<[string, string[], number, RegExp]> = [
     2,
     /checksum/,
   ],
+  [
+    "a malformed address given without a key (the address is named first)",
+    ["settle", "--receiver", "0x1234"],
+    2,
+    /^z402: "0x1234" is not a valid receiver address/,
+  ],
   ["a missing key", ["settle"], 2, /No private key: pass --key or set Z402_PRIVATE_KEY/],
   ["a malformed key", ["settle", "--key", "0xnothex"], 2, /private key from --key is malformed/],
   ["a malformed channel id", ["refund", "0x12", "--key", KEY], 2, /is not a valid channel id/],

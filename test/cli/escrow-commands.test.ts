@@ -162,6 +162,16 @@ describe("z402 CLI: refund and withdraw print what moved on chain", function () 
     expect(await pending()).to.deep.equal([amount, startedAt]);
   });
 
+  it("refuses a withdrawal from the receiver while one is pending, naming the payer's key", async function () {
+    await cli(["withdraw", w.channelId, "--amount", "0.01", "--key", w.payer.privateKey]);
+    const r = await cli(["withdraw", w.channelId, "--key", w.receiver.privateKey]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr.trim()).to.equal(
+      "z402: Only the channel's payer or payerAuthorizer can do this: use the payer's key.",
+    );
+    expect((await pending())[0]).to.equal(10_000n);
+  });
+
   it("replaces a pending withdrawal with --restart and says its delay started over", async function () {
     await cli(["withdraw", w.channelId, "--amount", "0.01", "--key", w.payer.privateKey]);
     const r = await cli([

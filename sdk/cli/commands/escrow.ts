@@ -13,8 +13,9 @@ import { need } from "../deployment";
 import { CliError, UsageError } from "../errors";
 import { emit, keyValues } from "../output";
 import { formatToken, parseAddress, parseBytes32, parseTokenAmount } from "../parse";
+import { explainRefusal } from "../refusals";
 import { EthersEscrowChain } from "../../server/chain";
-import { describeQuarantined, SettlementWorker } from "../../settlement";
+import { SettlementWorker } from "../../settlement";
 import { SqliteVoucherStore } from "../../store/sqlite";
 import type { VoucherStore } from "../../store/types";
 
@@ -90,13 +91,12 @@ async function receiversOf(
  * authorizes (and to the key itself), so an agent's income reaches its AgentAccount without naming it.
  */
 export const settleCommand: Action = async (_args, options, globals) => {
+  // The arguments first: a malformed one is named even when the key is missing too.
+  const receiver = options.receiver ? parseAddress(String(options.receiver), "receiver address") : undefined;
+  const token = options.token ? parseAddress(String(options.token), "token address") : undefined;
   const ctx = openContext(globals);
   try {
     const signer = signerOf(ctx);
-    const receiver = options.receiver
-      ? parseAddress(String(options.receiver), "receiver address")
-      : undefined;
-    const token = options.token ? parseAddress(String(options.token), "token address") : undefined;
     const deployment = deploymentOf(ctx);
     const escrow = new Contract(need(deployment, "escrow"), ESCROW_ABI, signer);
     const candidates = receiver
@@ -180,7 +180,7 @@ export const claimCommand: Action = async (_args, options, globals) => {
       (o) => o.amount > 0n,
     );
     // Channels the chain refused: held back (not retried until their voucher changes), listed one per line.
-    const held = report.quarantined.map((q) => ["quarantined", describeQuarantined(q)] as [string, string]);
+    const held = report.quarantined.map((q) => ["quarantined", explainRefusal(q)] as [string, string]);
     const next = waiting.map((o) => ["next", settleHint(o, deployment.token)] as [string, string]);
     emit(globals.json, { ...report, unsettled: waiting }, () =>
       report.claimedChannels === 0
@@ -229,7 +229,7 @@ async function claimChannel(ctx: Context, signer: Wallet, escrow: string, file: 
     }).run();
     if (report.quarantined.length > 0) {
       throw new CliError(
-        `The chain refused this channel's served voucher (${describeQuarantined(report.quarantined[0])}), so nothing was refunded: refund with --amount, or drop --store and pass --yes`,
+        `The chain refused this channel's served voucher (${explainRefusal(report.quarantined[0])}), so nothing was refunded: refund with --amount, or drop --store and pass --yes`,
       );
     }
     return report.claimedAmount;
@@ -428,6 +428,8 @@ export const withdrawCommand: Action = async (args, options, globals) => {
     const signer = signerOf(ctx);
     const escrow = new Contract(need(deploymentOf(ctx), "escrow"), ESCROW_ABI, signer);
     const row = await findChannel(escrow, channelId);
+    if (!isOneOf(signer.address, row.config.payer, row.config.payerAuthorizer))
+      throw new CliError("Only the channel's payer or payerAuthorizer can do this: use the payer's key");
     if (options.finalize) await finalizeWithdrawal(ctx, escrow, row, globals.json);
     else await startWithdrawal(ctx, escrow, row, requested, !!options.restart, globals.json);
   } finally {
