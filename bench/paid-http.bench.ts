@@ -185,7 +185,8 @@ async function main(): Promise<void> {
     const accepted = JSON.parse(Buffer.from(await paymentRequiredHeader(port), "base64").toString()).accepts;
     // Each store mode starts from empty stores: cumulative amounts restart at one price.
     const cursors = sessions.map(() => 0n);
-    const headerFor = async (lane: number) => {
+    // withId: the header carries a fresh x402 `payment-identifier`, as wrapFetch always sends (idempotent retries).
+    const headerFor = async (lane: number, withId = false) => {
       cursors[lane] += PRICE;
       const id = ids[lane];
       const signature = await signVoucher(sessions[lane], chainId, escrowAddr, id, cursors[lane]);
@@ -194,11 +195,14 @@ async function main(): Promise<void> {
         x402Version: 2,
         accepted: accepted[0],
         payload: { type: "voucher", channelConfig: configs[lane], voucher },
+        ...(withId && {
+          extensions: { "payment-identifier": { info: { id: hexlify(randomBytes(16)).slice(2) } } },
+        }),
       });
     };
-    const presign = async (lane: number, count: number) => {
+    const presign = async (lane: number, count: number, withId = false) => {
       const out: string[] = [];
-      for (let i = 0; i < count; i++) out.push(await headerFor(lane));
+      for (let i = 0; i < count; i++) out.push(await headerFor(lane, withId));
       return out;
     };
     const paidGet = (h: string) => encodeGet(HOST, "/paid/x", { "payment-signature": h });
@@ -232,7 +236,8 @@ async function main(): Promise<void> {
     }
     const rpcPerRequest = rpcCalls / paidRequests.length;
 
-    // 3. Throughput, LANES connections (one channel each); unpaid and paid rounds interleaved, best of each.
+    // 3. Throughput, LANES connections (one channel each); unpaid, paid and paid-with-identifier rounds
+    // interleaved, best of each.
     const freeRequests = lanes.map(() => Array.from({ length: perLane }, () => freeGet));
     const measured = async (requests: Buffer[][]) => {
       const cpu0 = await server.cpu();
@@ -242,14 +247,18 @@ async function main(): Promise<void> {
     await runLanes(lanes, freeRequests);
     let freeBest = { rps: 0, cpuPerRequest: Infinity };
     let paidBest = { rps: 0, cpuPerRequest: Infinity };
+    let idBest = { rps: 0, cpuPerRequest: Infinity };
+    const paidRound = (withId: boolean) =>
+      Promise.all(lanes.map(async (_, lane) => (await presign(lane, perLane, withId)).map(paidGet)));
     for (let round = 0; round < ROUNDS; round++) {
-      const paidRound = await Promise.all(
-        lanes.map(async (_, lane) => (await presign(lane, perLane)).map(paidGet)),
-      );
+      const plainRequests = await paidRound(false);
+      const idRequests = await paidRound(true);
       const f = await measured(freeRequests);
-      const p = await measured(paidRound);
+      const p = await measured(plainRequests);
+      const q = await measured(idRequests);
       if (f.rps > freeBest.rps) freeBest = f;
       if (p.rps > paidBest.rps) paidBest = p;
+      if (q.rps > idBest.rps) idBest = q;
     }
     return {
       server,
@@ -262,6 +271,7 @@ async function main(): Promise<void> {
       paidStats: stats(paid.slice(n / 4)),
       free: freeBest,
       paid: paidBest,
+      withId: idBest,
       rpcPerRequest,
       load: os.loadavg()[0],
     };
@@ -358,9 +368,10 @@ async function main(): Promise<void> {
     "",
     "`bench/paid-http.bench.ts`: the paywall's overhead and throughput against the same unpaid route; vouchers against `exact`.",
     "",
-    machineLine(),
+    machineLine() + (QUICK ? " Run: `BENCH_QUICK=1` (fewer requests)." : " Run: full (not `BENCH_QUICK`)."),
     `Server: Hono on @hono/node-server with the z402 paywall, SQLite voucher store (WAL, group commit) on a temp file, in a child process${hasTaskset ? " pinned to core 1" : ""}; Hardhat chain in the bench process behind loopback JSON-RPC.`,
     `Client: a raw keep-alive socket per connection sending pre-encoded requests${hasTaskset ? ", pinned to core 0" : ""}, identical for both routes; vouchers pre-signed (client cost excluded). Baseline: the same server's unpaid route, same run; throughput is the best of ${ROUNDS} interleaved rounds per route.`,
+    "Paid with payment identifier: the same vouchers with a fresh x402 `payment-identifier` each (as `wrapFetch` always sends), so the paywall also fingerprints the request and stores a copy of the response with the charge.",
     "`NORMAL` survives a process crash (the crash-safety test kills the server with SIGKILL); `FULL` also fsyncs every commit (power loss).",
     "Server CPU per request is the server process's user + system time over a throughput round, divided by its requests: it does not depend on what else runs on the machine.",
     `One voucher signature check (EIP-712 digest + native recovery, which DESIGN §4 requires on every voucher) took ${signatureMicros.toFixed(1)} µs in this process.`,
@@ -382,6 +393,15 @@ async function main(): Promise<void> {
     row(
       "server CPU per request unpaid / paid",
       (r) => `${r.free.cpuPerRequest.toFixed(1)} / ${r.paid.cpuPerRequest.toFixed(1)} µs`,
+    ),
+    row(
+      "throughput / server CPU per request, paid with payment identifier",
+      (r) => `${r.withId.rps.toFixed(0)} req/s / ${r.withId.cpuPerRequest.toFixed(1)} µs`,
+    ),
+    row(
+      "paid with identifier against plain paid: throughput / CPU per request",
+      (r) =>
+        `${(r.withId.rps / r.paid.rps).toFixed(2)}× / ${(r.withId.cpuPerRequest / r.paid.cpuPerRequest).toFixed(2)}×`,
     ),
     row(
       "ceiling of the share if the paywall cost only its signature check (unpaid CPU / (unpaid CPU + check))",
