@@ -1,6 +1,6 @@
 import type { Paywall, Ticket } from "../paywall";
-import { DEFAULT_MAX_BODY_BYTES } from "../idempotency";
-import { capture, toPaywallRequest, toResponse } from "./web";
+import { DEFAULT_MAX_BODY_BYTES, type CapturedAnswer } from "../idempotency";
+import { captureAnswer, toPaywallRequest, toResponse } from "./web";
 
 const CHARGE = "z402Charge";
 const TICKET = "z402Ticket";
@@ -37,7 +37,11 @@ export function paywallMiddleware(paywall: Paywall): HonoMiddleware {
     // The body is read from a clone: the handler still reads the request body, raw or parsed.
     const outcome = await paywall.handle(toPaywallRequest(c.req.raw));
     if (outcome.type === "respond") return toResponse(outcome.answer);
-    if (outcome.type === "free") return next();
+    if (outcome.type === "free") {
+      await next();
+      for (const [k, v] of Object.entries(outcome.headers ?? {})) c.res!.headers.set(k, v);
+      return;
+    }
     c.set(TICKET as never, outcome.ticket as never);
     try {
       await next();
@@ -45,13 +49,22 @@ export function paywallMiddleware(paywall: Paywall): HonoMiddleware {
       await paywall.complete(outcome.ticket, false);
       throw err;
     }
-    const res = c.res!;
+    let res = c.res!;
     const ok = res.status < 400 && !c.error;
     const t = outcome.ticket;
-    const kept =
-      ok && t.scheme === "batch-settlement" && t.paymentId
-        ? await capture(res, paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
-        : undefined;
+    let kept: CapturedAnswer | undefined;
+    if (ok && t.scheme === "batch-settlement" && t.paymentId) {
+      const captured = await captureAnswer(
+        res,
+        paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      );
+      kept = captured.answer;
+      if (captured.response !== res) {
+        // Replaced without Hono merging the old headers in again: the rebuilt answer carries them already.
+        c.res = undefined;
+        c.res = res = captured.response;
+      }
+    }
     const done = await paywall.complete(t, ok, c.get(CHARGE as never) as bigint | undefined, kept);
     if (done.type === "respond") {
       c.res = undefined;

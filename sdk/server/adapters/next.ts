@@ -7,8 +7,8 @@
  */
 import type { Paywall, Ticket } from "../paywall";
 import type { HttpAnswer } from "../requirements";
-import { DEFAULT_MAX_BODY_BYTES } from "../idempotency";
-import { capture, toPaywallRequest, toResponse } from "./web";
+import { DEFAULT_MAX_BODY_BYTES, type CapturedAnswer } from "../idempotency";
+import { captureAnswer, toPaywallRequest, toResponse } from "./web";
 
 interface PaymentContext {
   ticket: Ticket;
@@ -82,10 +82,15 @@ export function withX402<A extends [Request, ...unknown[]]>(
       throw err;
     }
     const ok = res.status < 400;
-    const kept =
-      ok && ticket.scheme === "batch-settlement" && ticket.paymentId
-        ? await capture(res, paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
-        : undefined;
+    let kept: CapturedAnswer | undefined;
+    if (ok && ticket.scheme === "batch-settlement" && ticket.paymentId) {
+      const captured = await captureAnswer(
+        res,
+        paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      );
+      kept = captured.answer;
+      res = captured.response;
+    }
     let answer: HttpAnswer;
     try {
       const done = await paywall.complete(ticket, ok, ctx.charge, kept);

@@ -31,32 +31,58 @@ export function toPaywallRequest(req: Request): PaywallRequest {
 /** Headers never kept for an idempotent retry: a replayed answer must not hand out the first caller's session. */
 const NOT_KEPT = new Set(["set-cookie", "content-length", "transfer-encoding", "connection"]);
 
+/** What the adapter sends and, when it could be kept for retries, the answer as bytes. */
+export interface Captured {
+  /** The answer to send: the handler's own, or the same answer rebuilt from the bytes that were read. */
+  response: Response;
+  /** Undefined for an event stream or a body over the cap (served once, not kept). */
+  answer?: CapturedAnswer;
+}
+
 /**
- * The handler's response as bytes, for a retry with the same payment identifier; undefined for an event stream
- * or a body over `max` bytes (served once, not kept). Reads a clone: the response itself still streams out.
+ * Reads the handler's response body (up to `max` bytes) for a retry with the same payment identifier, and returns
+ * the answer to send rebuilt around what was read: one read, no tee of the body. A body over the cap is sent as a
+ * stream of the chunks already read followed by the rest; an event stream is never read.
  */
-export async function capture(res: Response, max: number): Promise<CapturedAnswer | undefined> {
-  if (res.headers.get("content-type")?.includes("text/event-stream")) return undefined;
-  if (Number(res.headers.get("content-length") ?? 0) > max) return undefined;
+export async function captureAnswer(res: Response, max: number): Promise<Captured> {
+  if (res.headers.get("content-type")?.includes("text/event-stream")) return { response: res };
+  if (Number(res.headers.get("content-length") ?? 0) > max) return { response: res };
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
     if (!NOT_KEPT.has(name)) headers[name] = value;
   });
+  const init = { status: res.status, statusText: res.statusText, headers: res.headers };
+  if (!res.body) return { response: res, answer: { status: res.status, headers, body: new Uint8Array() } };
+  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (res.body) {
-    const reader = res.clone().body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > max) {
-        // Not awaited: a tee branch's cancel settles only once the other branch (the one sent) is done too.
-        void reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    if (size > max) return { response: new Response(resumed(chunks, reader), init) };
   }
-  return { status: res.status, headers, body: Buffer.concat(chunks) };
+  const body = Buffer.concat(chunks);
+  return { response: new Response(body, init), answer: { status: res.status, headers, body } };
+}
+
+/** A stream of the chunks already read, then the rest of `reader`. */
+function resumed(
+  read: Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of read) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }

@@ -139,7 +139,8 @@ describe("paywall: idempotent retries (payment-identifier)", function () {
       it("refuses a retry whose answer was too large to keep, without running the handler", async () => {
         const kit = await openChannel(d, server);
         const header = b64(kit.body(await kit.voucher(2n * PRICE), withId()));
-        expect((await kit.send("/paid/big", header)).status).to.equal(200);
+        const first = await kit.send("/paid/big", header);
+        expect([first.status, (await first.text()).length]).to.deep.equal([200, 200_000]);
         const before = runs.count;
         const res = await kit.send("/paid/big", header);
         expect([res.status, await reasonOf(res), runs.count]).to.deep.equal([
