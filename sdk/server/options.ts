@@ -6,6 +6,7 @@ import type { ChainMirror } from "./mirror";
 import type { DepositRisk } from "./deposit";
 import type { IdempotencyOptions } from "./idempotency";
 import type { PaywallEvents } from "./events";
+import type { RouteBazaar } from "./bazaar";
 
 /** The request facts the core needs; adapters fill it from their framework. */
 export interface PaywallRequest {
@@ -33,6 +34,8 @@ export interface RouteConfig {
   mimeType?: string;
   /** Receiver for this route; defaults to the paywall's `payTo`. */
   payTo?: string;
+  /** Bazaar discovery: announced in the 402's `extensions.bazaar` (see docs/extensions.md). */
+  bazaar?: RouteBazaar;
 }
 
 export interface DepositPolicy {

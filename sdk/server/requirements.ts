@@ -1,5 +1,6 @@
 import { caip2ToV1Name } from "../networks/caip";
 import { encodeHeader } from "./decode";
+import { routeExtensions } from "./bazaar";
 import type { OfferedRequirements } from "../types/offer";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 
@@ -57,12 +58,14 @@ export function paymentRequired(
   v1: boolean,
   status = 402,
 ): HttpAnswer {
+  const { extensions, service } = routeExtensions(req, route);
   const resource = {
     url: req.resourceUrl,
     description: route.description ?? "",
     mimeType: route.mimeType ?? "",
+    ...service,
   };
-  const v2 = { x402Version: 2, error, resource, accepts };
+  const v2 = { x402Version: 2, error, resource, accepts, ...(extensions ? { extensions } : {}) };
   const body = v1
     ? {
         x402Version: 1,
