@@ -11,7 +11,7 @@ export type { FetchLike, WrapFetchOptions };
 export { DEFAULT_NETWORK_RETRY } from "./retry";
 
 /** Offers seen per method + URL (without query): later requests pay up front, with no 402 round trip. */
-type KnownOffers = Map<string, { offer: Offer; resource: unknown }>;
+type KnownOffers = Map<string, { offer: Offer; resource: unknown; extensions?: Record<string, unknown> }>;
 
 /**
  * A fetch that pays 402s: the escrow scheme when offered (one deposit, then a voucher per request),
@@ -45,7 +45,7 @@ async function fetchPaying(
   const cached = known.get(key);
   let first: Response | undefined;
   if (cached) {
-    const res = await pay(ctx, url, init, cached.offer, cached.resource);
+    const res = await pay(ctx, url, init, cached.offer, cached.resource, cached.extensions);
     if (res.status !== 402) return res;
     known.delete(key);
     first = res;
@@ -94,9 +94,10 @@ async function payRequired(
   const required = paymentRequiredOf(first.headers, body);
   const offer = required && preferredOffer(required.accepts, ctx.options.exactOnly);
   if (!required || !offer) return new Response(body, { status: 402, headers: first.headers });
-  const res = await pay(ctx, url, init, offer, required.resource);
+  const res = await pay(ctx, url, init, offer, required.resource, required.extensions);
   if (res.status !== 402 && offer.scheme === "batch-settlement") {
-    known.set(key, { offer: acceptedOf(offer), resource: required.resource });
+    const { resource, extensions } = required;
+    known.set(key, { offer: acceptedOf(offer), resource, ...(extensions ? { extensions } : {}) });
   }
   return res;
 }
@@ -113,8 +114,9 @@ function pay(
   init: RequestInit | undefined,
   offer: Offer,
   resource: unknown,
+  extensions?: Record<string, unknown>,
 ) {
   return offer.scheme === "batch-settlement"
-    ? payBatch(ctx, url, init, offer, resource)
-    : payExact(ctx, url, init, offer, resource);
+    ? payBatch(ctx, url, init, offer, resource, extensions)
+    : payExact(ctx, url, init, offer, resource, extensions);
 }

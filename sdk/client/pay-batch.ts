@@ -9,6 +9,7 @@ import { batchPayload, type BatchPayload } from "./batch-payload";
 import { SpendCapError } from "./caps";
 import { acceptedOf, channelConfigOf, type ClientChannel } from "./channels";
 import type { ClientContext } from "./context";
+import { echoExtensions } from "./extensions";
 import { sendWithRetry } from "./retry";
 import { randomBytes32 } from "./sign";
 import { paymentRequiredOf, type Offer } from "./wire";
@@ -22,6 +23,7 @@ export async function payBatch(
   init: RequestInit | undefined,
   offer: Offer,
   resource: unknown,
+  declared?: Record<string, unknown>,
 ): Promise<Response> {
   const { book, caps, options } = ctx;
   const { session, payer } = await ctx.addresses();
@@ -48,7 +50,7 @@ export async function payBatch(
         resource,
         accepted,
         payload,
-        extensions: { "payment-identifier": { info: { id: paymentId } } },
+        extensions: echoExtensions(declared, { "payment-identifier": { info: { id: paymentId } } }),
       });
       if (res.status !== 402) return settle(ctx, ch, res, payload, price, origin);
       let retry: boolean;

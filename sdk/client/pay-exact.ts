@@ -1,4 +1,5 @@
 import { sendPayment, tokenOf, type ClientContext } from "./context";
+import { echoExtensions } from "./extensions";
 import { signExactAuthorization } from "./sign";
 import type { Offer } from "./wire";
 
@@ -12,6 +13,7 @@ export async function payExact(
   init: RequestInit | undefined,
   offer: Offer,
   resource: unknown,
+  declared?: Record<string, unknown>,
 ): Promise<Response> {
   const { options, caps } = ctx;
   const price = BigInt(offer.amount);
@@ -28,11 +30,13 @@ export async function payExact(
     now,
     offer.maxTimeoutSeconds,
   );
+  const extensions = echoExtensions(declared);
   const res = await sendPayment(ctx.fetchImpl, url, init, {
     x402Version: 2,
     resource,
     accepted: offer,
     payload,
+    ...(extensions ? { extensions } : {}),
   });
   if (res.status === 402 || !res.headers.get("payment-response")) caps.refund(origin, price);
   return res;

@@ -1,6 +1,7 @@
 import { decodeBase64Utf8, encodeBase64Utf8 } from "../codec/base64";
 import { stringifyWire } from "../codec/json";
 import type { OfferedRequirements } from "../types/offer";
+import { extensionsOf } from "./extensions";
 
 /** One `accepts[]` entry as the client reads it (v1 entries are mapped to the v2 shape). */
 export type Offer = OfferedRequirements;
@@ -9,6 +10,8 @@ export interface Required {
   error?: string;
   resource?: unknown;
   accepts: Offer[];
+  /** The server-declared extensions (v2), to echo in the payment payload. */
+  extensions?: Record<string, unknown>;
 }
 
 /** Standard padded base64 of UTF-8 JSON, bigint-safe (browser-safe: no Buffer). */
@@ -58,5 +61,11 @@ export function paymentRequiredOf(headers: Headers, body: string | undefined): R
   }
   const r = parsed as Required | undefined;
   if (!r || !Array.isArray(r.accepts)) return undefined;
-  return { error: r.error, resource: r.resource, accepts: r.accepts.filter(validOffer) };
+  const extensions = extensionsOf(r.extensions);
+  return {
+    error: r.error,
+    resource: r.resource,
+    accepts: r.accepts.filter(validOffer),
+    ...(extensions ? { extensions } : {}),
+  };
 }
