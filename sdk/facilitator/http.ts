@@ -1,6 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AUTH_STATUS } from "./reasons";
+import type { BazaarCatalog } from "./bazaar-catalog";
+import { DISCOVERY_PATHS, discoveryAnswer } from "./bazaar-http";
 import type { Facilitator, SettleResult } from "./types";
 
 export interface FacilitatorHttpOptions {
@@ -8,6 +10,11 @@ export interface FacilitatorHttpOptions {
   maxBodyBytes?: number;
   /** Serves `GET /metrics` from it (an `Observability` of z402/observability; see `observeFacilitator`). */
   obs?: { metricsHandler(): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> };
+  /**
+   * Bazaar: catalogs the resources of payments that verify or settle, lists them at `GET /discovery/resources`
+   * (and `GET /discovery/search`), and names `bazaar` in `/supported`'s extensions.
+   */
+  catalog?: BazaarCatalog;
 }
 
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
@@ -47,6 +54,11 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | un
 export function createFacilitatorHandler(facilitator: Facilitator, options: FacilitatorHttpOptions = {}) {
   const limit = options.maxBodyBytes ?? 64 * 1024;
   const metrics = options.obs?.metricsHandler();
+  const { catalog } = options;
+  // Cataloging never changes or delays an answer; a failure to store is dropped.
+  const remember = (ok: boolean, body: { paymentPayload?: unknown; paymentRequirements?: unknown }) => {
+    if (ok && catalog) catalog.record(body.paymentPayload, body.paymentRequirements).catch(() => undefined);
+  };
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0].replace(/\/+$/, "") || "/";
     try {
@@ -57,7 +69,17 @@ export function createFacilitatorHandler(facilitator: Facilitator, options: Faci
       }
       if (path === "/supported") {
         if (req.method !== "GET") return send(res, 405, { error: "method_not_allowed" });
-        return send(res, 200, facilitator.getSupported());
+        const supported = facilitator.getSupported();
+        if (!catalog) return send(res, 200, supported);
+        return send(res, 200, {
+          ...supported,
+          extensions: [...new Set([...supported.extensions, "bazaar"])],
+        });
+      }
+      if (catalog && DISCOVERY_PATHS.includes(path)) {
+        if (req.method !== "GET") return send(res, 405, { error: "method_not_allowed" });
+        const answer = await discoveryAnswer(catalog, path, req.url ?? "/");
+        return send(res, answer.status, answer.body);
       }
       if (path !== "/verify" && path !== "/settle") return send(res, 404, { error: "not_found" });
       if (req.method !== "POST") return send(res, 405, { error: "method_not_allowed" });
@@ -71,11 +93,14 @@ export function createFacilitatorHandler(facilitator: Facilitator, options: Faci
       }
       if (typeof body !== "object" || body === null) body = {};
       if (path === "/verify") {
-        return send(res, 200, await facilitator.verify(body.paymentPayload, body.paymentRequirements));
+        const verdict = await facilitator.verify(body.paymentPayload, body.paymentRequirements);
+        remember(verdict.isValid, body);
+        return send(res, 200, verdict);
       }
       const result = await facilitator.settle(body.paymentPayload, body.paymentRequirements, {
         authorization: req.headers.authorization,
       });
+      remember(result.success, body);
       return send(res, settleStatus(result), result);
     } catch (e) {
       return send(res, 500, { error: "internal_error", message: (e as Error).message });

@@ -14,3 +14,9 @@ export { CANONICAL_ESCROW, CANONICAL_ERC3009_COLLECTOR, channelIdOf } from "./ba
 export { serialized } from "../utils/send-queue";
 export { facilitatorClient } from "./client";
 export type { FacilitatorClientOptions, RemoteFacilitator } from "./client";
+export { BazaarCatalog, DEFAULT_LIMIT, MAX_LIMIT } from "./bazaar-catalog";
+export type { CatalogQuery } from "./bazaar-catalog";
+export { MemoryCatalogStore } from "./bazaar-store";
+export type { CatalogStore } from "./bazaar-store";
+export { SqliteCatalogStore } from "./bazaar-sqlite";
+export { catalogQueryOf, CatalogQueryError } from "./bazaar-http";

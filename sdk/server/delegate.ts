@@ -23,6 +23,9 @@ export interface DelegatedPayment {
   x402Version: 2;
   accepted: OfferedRequirements;
   payload: unknown;
+  /** The resource and the server-declared extensions (Bazaar), for a facilitator that catalogs. */
+  resource?: unknown;
+  extensions?: Record<string, unknown>;
 }
 
 function resolve(option: FacilitatorOption): PaymentFacilitator {

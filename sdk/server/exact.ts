@@ -28,7 +28,15 @@ export class ExactScheme {
     this.delegate = opts.facilitator ? new FacilitatorDelegate(opts.facilitator) : undefined;
   }
 
-  async accept(accepted: Requirements, offer: Requirements, raw: unknown, price: bigint, v1: boolean) {
+  /** `told`: the resource (and its Bazaar extension) a delegated payment names to the facilitator. */
+  async accept(
+    accepted: Requirements,
+    offer: Requirements,
+    raw: unknown,
+    price: bigint,
+    v1: boolean,
+    told?: { resource: unknown; extensions?: Record<string, unknown> },
+  ) {
     const p = parseWith(exactPayloadSchema, raw);
     const a = p.authorization;
     if (accepted.network !== offer.network || !same(accepted.asset, offer.asset)) {
@@ -52,7 +60,7 @@ export class ExactScheme {
     const terms = v1 ? { ...offer, amount: a.value } : offer;
     const tx = this.delegate
       ? this.delegate
-          .verifyAndSettle({ x402Version: 2, accepted: terms, payload: raw }, terms)
+          .verifyAndSettle({ x402Version: 2, ...told, accepted: terms, payload: raw }, terms)
           .then((settled) => settled.transaction)
       : this.opts.chain.transferWithAuthorization(
           this.opts.token.address,

@@ -1,5 +1,6 @@
 import { BatchScheme, type BatchTicket } from "./batch";
 import { decodePaymentHeader, paymentIdentifier, requirementsSchema, parseWith } from "./decode";
+import { delegatedContext } from "./bazaar";
 import { ExactScheme, type ExactTicket } from "./exact";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 import { PaywallReporter, type Note, type PaywallEvents, type Trace } from "./events";
@@ -124,7 +125,8 @@ export class Paywall {
         return { type: "respond", answer: await this.refunds.refund(accepted, offer, payment.payload, v1) };
       }
       if (offer.scheme === "exact") {
-        const ticket = await this.exact.accept(accepted, offer, payment.payload, price, v1);
+        const told = delegatedContext(req, route);
+        const ticket = await this.exact.accept(accepted, offer, payment.payload, price, v1, told);
         return { type: "proceed", ticket: { ...ticket, v1, route } };
       }
       const fingerprint = paymentId ? await this.fingerprint(req, header, price) : "";
