@@ -9,3 +9,4 @@ export * from "./fetch-file";
 export * from "./indexer";
 export * from "./reputation";
 export * from "./query";
+export * from "./catalog";
