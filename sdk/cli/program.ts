@@ -8,6 +8,7 @@ import { EXIT_USAGE } from "./errors";
 import type { GlobalOptions } from "./context";
 import { NETWORK_NAMES } from "./context";
 import { addGatewayCommand } from "./commands/gateway";
+import { addReceiptsCommand } from "./commands/receipts";
 
 /** Adds an "Examples:" section to a command's help. */
 function examples(cmd: Command, lines: string[]): Command {
@@ -150,10 +151,15 @@ export function buildProgram(): Command {
       .option("--max-price <usdc>", "highest acceptable price per request, in USDC")
       .option("--min-reputation <n>", "minimum paid reputation (0-100)")
       .option("--cache <file>", "keep the index in this SQLite file and resume from it")
+      .option(
+        "--facilitator <url>",
+        "also list this facilitator's Bazaar catalog (default: $Z402_FACILITATOR_URL)",
+      )
       .action(run(async () => (await import("./commands/discover")).discoverCommand)),
     [
       "z402 discover --skill summarize",
       "z402 discover --skill summarize --max-price 0.001 --min-reputation 80 --json",
+      "z402 discover --skill summarize --facilitator http://127.0.0.1:4020",
     ],
   );
 
@@ -270,6 +276,7 @@ export function buildProgram(): Command {
   );
 
   addGatewayCommand(program, examples, run);
+  addReceiptsCommand(program, examples, run);
 
   // Usage errors from sub-commands go through the same output and exit override.
   for (const cmd of allCommands(program)) {
