@@ -5,6 +5,7 @@
 import { SpendCaps, type SpendCapOptions } from "./caps";
 import { ChannelBook, type ClientChain } from "./channels";
 import type { TokenInfo, TypedDataSigner } from "./sign";
+import type { MessageSigner } from "./sign-in";
 import { encodeJson, type Offer } from "./wire";
 
 export interface WrapFetchOptions {
@@ -29,6 +30,12 @@ export interface WrapFetchOptions {
    * answer, without running the handler or charging again. Waits double from `delayMs` (at most 2 s each).
    */
   networkRetry?: { attempts: number; delayMs: number };
+  /**
+   * Sign-in-with-x: on a route it paid whose 402 declares sign-in, sign in (EIP-191 with the payer's key, or
+   * with the signer given) before paying again; a refused sign-in falls back to paying. `true` needs a payer
+   * with `signMessage` (an ethers `Signer` or `Wallet`). Default: off.
+   */
+  signIn?: boolean | MessageSigner;
 }
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

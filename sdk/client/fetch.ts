@@ -4,6 +4,7 @@ import { clientContext, type ClientContext, type FetchLike, type WrapFetchOption
 import { payBatch } from "./pay-batch";
 import { payExact } from "./pay-exact";
 import { refundChannel, type RefundOptions } from "./refund";
+import { SignInBook } from "./sign-in";
 import { paymentRequiredOf, type Offer } from "./wire";
 
 export { PaymentResponseError };
@@ -21,13 +22,14 @@ type KnownOffers = Map<string, { offer: Offer; resource: unknown; extensions?: R
 export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
   const ctx = clientContext(fetchImpl, options);
   const known: KnownOffers = new Map();
+  const signIns = options.signIn ? new SignInBook(ctx) : undefined;
 
   const refund = (url: string, refundOptions?: RefundOptions) => refundChannel(ctx, url, refundOptions);
 
   return Object.assign(paidFetch, { refund });
 
   function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    return fetchPaying(ctx, known, input, init);
+    return fetchPaying(ctx, known, input, init, signIns);
   }
 }
 
@@ -37,6 +39,7 @@ async function fetchPaying(
   known: KnownOffers,
   input: string | URL | Request,
   init: RequestInit | undefined,
+  signIns?: SignInBook,
 ): Promise<Response> {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   init = await replayableInit(input, init);
@@ -44,7 +47,7 @@ async function fetchPaying(
   const key = `${init?.method ?? "GET"} ${parsed.origin}${parsed.pathname}`;
   const cached = known.get(key);
   let first: Response | undefined;
-  if (cached) {
+  if (cached && !signIns?.has(key)) {
     const res = await pay(ctx, url, init, cached.offer, cached.resource, cached.extensions);
     if (res.status !== 402) return res;
     known.delete(key);
@@ -52,7 +55,29 @@ async function fetchPaying(
   }
   first ??= await ctx.fetchImpl(url, init);
   if (first.status !== 402) return first;
+  if (signIns) return signInOrPay(ctx, known, signIns, key, url, init, first);
   return payRequired(ctx, known, key, url, init, first);
+}
+
+/** With `signIn`: a paid route's 402 that declares sign-in-with-x is answered by signing in; paying stays the fallback. */
+async function signInOrPay(
+  ctx: ClientContext,
+  known: KnownOffers,
+  signIns: SignInBook,
+  key: string,
+  url: string,
+  init: RequestInit | undefined,
+  first: Response,
+): Promise<Response> {
+  const declared = signIns.declared(first);
+  if (declared && signIns.has(key)) {
+    const res = await signIns.attempt(key, url, init, first, declared);
+    if (res && res.status !== 402) return res;
+    if (res) first = res;
+  }
+  const res = await payRequired(ctx, known, key, url, init, first);
+  if (declared) signIns.paidFor(key, res);
+  return res;
 }
 
 /**

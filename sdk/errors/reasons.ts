@@ -106,6 +106,24 @@ export const Z402_REASONS = {
   receiverForbidden: "z402_receiver_forbidden",
   /** A refund for a refund nonce the channel has already used. */
   refundNonceStale: "z402_refund_nonce_stale",
+  /** A `SIGN-IN-WITH-X` header that is not base64 JSON of a sign-in payload, or has a malformed time. */
+  siwxInvalid: "z402_siwx_invalid",
+  /** A sign-in message whose `domain` is not this server's host. */
+  siwxDomainMismatch: "z402_siwx_domain_mismatch",
+  /** A sign-in message whose `uri` is not the requested resource (origin and path). */
+  siwxUriMismatch: "z402_siwx_uri_mismatch",
+  /** A sign-in message for another chain than the paywall's network, or not an EIP-191 one. */
+  siwxChainMismatch: "z402_siwx_chain_mismatch",
+  /** A sign-in message past its `expirationTime`, or issued longer ago than the server accepts. */
+  siwxExpired: "z402_siwx_expired",
+  /** A sign-in message issued in the future, or before its `notBefore`. */
+  siwxNotYetValid: "z402_siwx_not_yet_valid",
+  /** A sign-in signature that does not recover the message's address (contract wallets are not verified). */
+  siwxSignature: "z402_siwx_signature",
+  /** A sign-in nonce already used (a replayed header). */
+  siwxNonceUsed: "z402_siwx_nonce_used",
+  /** A wallet with no paid access to this route (never paid it here, or its access period is over). */
+  siwxNoAccess: "z402_siwx_no_access",
 } as const;
 
 /**

@@ -6,6 +6,8 @@ import type { ChainMirror } from "./mirror";
 import type { DepositRisk } from "./deposit";
 import type { IdempotencyOptions } from "./idempotency";
 import type { PaywallEvents } from "./events";
+import type { RouteSignIn } from "./sign-in";
+import type { AccessStore } from "../store/access";
 import type { RouteBazaar } from "./bazaar";
 
 /** The request facts the core needs; adapters fill it from their framework. */
@@ -36,6 +38,11 @@ export interface RouteConfig {
   payTo?: string;
   /** Bazaar discovery: announced in the 402's `extensions.bazaar` (see docs/extensions.md). */
   bazaar?: RouteBazaar;
+  /**
+   * Sign-in-with-x: the 402 declares the extension, and a wallet that paid for this route (same route, same
+   * receiver) within `accessSeconds` is served on a valid `SIGN-IN-WITH-X` header without a new charge.
+   */
+  signIn?: RouteSignIn;
 }
 
 export interface DepositPolicy {
@@ -93,4 +100,9 @@ export interface PaywallOptions {
   idempotency?: IdempotencyOptions;
   /** A listener told of every request's outcome and on-chain action (more with `Paywall.on`). Default: none. */
   events?: PaywallEvents;
+  /**
+   * Where sign-in routes keep paid access and used sign-in nonces. Replicas must share one (`SqliteAccessStore`
+   * on one host, `RedisAccessStore`); default: this process's memory.
+   */
+  accessStore?: AccessStore;
 }

@@ -8,6 +8,7 @@ import { PaymentRefusal, REASONS } from "./reasons";
 import { isRefundPayload, RefundHandler } from "./refund";
 import { bodyDigest, requestFingerprint, storeAnswer, type CapturedAnswer } from "./idempotency";
 import type { ChannelRecord } from "../store/types";
+import { SignIn, SIGN_IN_ACCESS_HEADER, type SignInGrant } from "./sign-in";
 import {
   badRequest,
   matchRoute,
@@ -20,8 +21,13 @@ import {
 
 export type Ticket = (BatchTicket | ExactTicket) & { v1: boolean; route: RouteConfig; trace?: Trace };
 
+/**
+ * `free` with `signIn`: served by sign-in-with-x, without a charge (the adapter adds `headers` to the answer).
+ */
 export type Outcome =
-  { type: "free" } | { type: "respond"; answer: HttpAnswer } | { type: "proceed"; ticket: Ticket };
+  | { type: "free"; signIn?: SignInGrant; headers?: Record<string, string> }
+  | { type: "respond"; answer: HttpAnswer }
+  | { type: "proceed"; ticket: Ticket };
 
 /** What the adapter does after the handler: add `headers`, or replace the response with `answer`. */
 export type Completion =
@@ -37,6 +43,7 @@ export class Paywall {
   private readonly batch: BatchScheme;
   private readonly exact: ExactScheme;
   private readonly refunds: RefundHandler;
+  private readonly signIn: SignIn;
   /** Undefined while nobody listens: the hot path then times nothing and builds no events. */
   private reporter: PaywallReporter | undefined;
 
@@ -44,6 +51,7 @@ export class Paywall {
     this.batch = new BatchScheme(options);
     this.exact = new ExactScheme(options);
     this.refunds = new RefundHandler(options, this.batch);
+    this.signIn = new SignIn(options);
     if (options.events) this.on(options.events);
   }
 
@@ -95,12 +103,18 @@ export class Paywall {
     const v2Header = req.header("payment-signature");
     const v1Header = req.header("x-payment");
     const header = v2Header ?? v1Header;
+    let unpaid: string = REASONS.paymentRequired;
+    if (route.signIn) {
+      const checked = await this.checkSignIn(req, route, header === undefined);
+      if (checked && "type" in checked) return checked;
+      if (checked) unpaid = checked.reason;
+    }
     if (header === undefined) {
-      if (note) note.reason = REASONS.paymentRequired;
+      if (note) note.reason = unpaid;
       return {
         type: "respond",
         // The client's x402 version is unknown yet: v2 clients read the header, v1 clients the (v1) body.
-        answer: paymentRequired(req, route, accepts, REASONS.paymentRequired, true),
+        answer: paymentRequired(req, route, accepts, unpaid, true, 402, await this.challenge(req, route)),
       };
     }
     let v1 = v2Header === undefined;
@@ -144,8 +158,40 @@ export class Paywall {
         note.failed = !(err instanceof PaymentRefusal);
         note.reason = err instanceof PaymentRefusal ? err.reason : REASONS.chainUnavailable;
       }
-      return { type: "respond", answer: this.refusal(req, route, accepts, err, v1) };
+      const more = await this.challenge(req, route);
+      return { type: "respond", answer: this.refusal(req, route, accepts, err, v1, more) };
     }
+  }
+
+  /**
+   * A sign-in route's `SIGN-IN-WITH-X` header, checked before any payment: a grant serves without a charge;
+   * a refusal's reason is the 402's when no payment came with it (else the payment is judged as usual).
+   */
+  private async checkSignIn(
+    req: PaywallRequest,
+    route: RouteConfig,
+    unpaid: boolean,
+  ): Promise<Outcome | { reason: string } | undefined> {
+    try {
+      const proof = await this.signIn.header(req);
+      if (proof === undefined) return undefined;
+      const grant = await this.signIn.verify(req, route, route.signIn!, proof);
+      if ("reason" in grant) return grant;
+      const headers = {
+        [SIGN_IN_ACCESS_HEADER]: "sign-in",
+        "access-control-expose-headers": SIGN_IN_ACCESS_HEADER,
+      };
+      return { type: "free", signIn: grant, headers };
+    } catch {
+      // The access store is down: a payment that came along is still judged; without one, retry later.
+      if (!unpaid) return undefined;
+      return { type: "respond", answer: { ...badRequest(REASONS.chainUnavailable), status: 503 } };
+    }
+  }
+
+  /** The sign-in-with-x challenge a sign-in route's 402 declares (a fresh nonce each time). */
+  private async challenge(req: PaywallRequest, route: RouteConfig) {
+    return route.signIn ? this.signIn.declaration(req, route.signIn) : undefined;
   }
 
   /** What a payment identifier is bound to: the exact payload, method, target, price and body digest. */
@@ -166,6 +212,7 @@ export class Paywall {
     accepts: Requirements[],
     err: unknown,
     v1: boolean,
+    more?: Record<string, unknown>,
   ) {
     // Our own failures (RPC down, store down) are 503: the payment was fine and may be retried as is.
     if (!(err instanceof PaymentRefusal)) return { ...badRequest(REASONS.chainUnavailable), status: 503 };
@@ -175,7 +222,7 @@ export class Paywall {
           a.scheme === "batch-settlement" ? { ...a, extra: { ...a.extra, ...err.extra } } : a,
         )
       : accepts;
-    return paymentRequired(req, route, list, err.reason, v1);
+    return paymentRequired(req, route, list, err.reason, v1, 402, more);
   }
 
   /**
@@ -216,6 +263,7 @@ export class Paywall {
         payer: ticket.payer,
         amount: ticket.price.toString(),
       };
+      if (ok) await this.grantAccess(ticket, ticket.price);
       return { type: "headers", headers: ok ? paymentResponseHeaders(ticket.v1, response) : {} };
     }
     const actual = this.chargeOf(ticket, charge);
@@ -243,9 +291,20 @@ export class Paywall {
     if (!record) {
       return { type: "respond", answer: { ...badRequest(REASONS.bsChannelBusy), status: 409 } };
     }
+    await this.grantAccess(ticket, actual);
     return { type: "headers", headers: headersFor(record) };
   }
 
+  /** A charged success on a sign-in route grants its payer sign-in access (a store failure loses only that). */
+  private async grantAccess(ticket: Ticket, charged: bigint): Promise<void> {
+    const signIn = ticket.route.signIn;
+    if (!signIn || charged <= 0n) return;
+    try {
+      await this.signIn.record(ticket.route, signIn, ticket.payer);
+    } catch {
+      // the payer pays again next time instead of signing in
+    }
+  }
   /** Current charge function for a request (routes with dynamic prices). */
   price(req: PaywallRequest): bigint | undefined {
     const route = matchRoute(this.options.routes, req.method, req.url);

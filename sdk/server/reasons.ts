@@ -59,6 +59,16 @@ export const REASONS = {
   bsInsufficientBalance: X402_REASONS.bsInsufficientBalance,
   /** A deposit whose EIP-3009 authorization is already used while the channel does not cover the voucher. */
   bsDepositAuthorizationUsed: Z402_REASONS.depositAuthorizationUsed,
+  /** Sign-in-with-x refusals (a route with `signIn`): the normal 402 answers with one of these. */
+  siwxInvalid: Z402_REASONS.siwxInvalid,
+  siwxDomainMismatch: Z402_REASONS.siwxDomainMismatch,
+  siwxUriMismatch: Z402_REASONS.siwxUriMismatch,
+  siwxChainMismatch: Z402_REASONS.siwxChainMismatch,
+  siwxExpired: Z402_REASONS.siwxExpired,
+  siwxNotYetValid: Z402_REASONS.siwxNotYetValid,
+  siwxSignature: Z402_REASONS.siwxSignature,
+  siwxNonceUsed: Z402_REASONS.siwxNonceUsed,
+  siwxNoAccess: Z402_REASONS.siwxNoAccess,
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];

@@ -57,8 +57,11 @@ export function paymentRequired(
   error: string,
   v1: boolean,
   status = 402,
+  more?: Record<string, unknown>,
 ): HttpAnswer {
-  const { extensions, service } = routeExtensions(req, route);
+  const routed = routeExtensions(req, route);
+  const { service } = routed;
+  const extensions = more ? { ...routed.extensions, ...more } : routed.extensions;
   const resource = {
     url: req.resourceUrl,
     description: route.description ?? "",

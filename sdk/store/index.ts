@@ -3,3 +3,6 @@ export { emptyRecord, lockOwnedBy } from "./types";
 export { SqliteVoucherStore, type SqliteStoreOptions } from "./sqlite";
 export { RedisVoucherStore, type RedisStoreOptions } from "./redis";
 export { PostgresVoucherStore, type PostgresStoreOptions, type PgPool } from "./postgres";
+export { MemoryAccessStore, accessKey, type AccessStore } from "./access";
+export { SqliteAccessStore, type SqliteAccessStoreOptions } from "./access-sqlite";
+export { RedisAccessStore, type RedisAccessStoreOptions } from "./access-redis";

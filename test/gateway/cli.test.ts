@@ -90,6 +90,15 @@ describe("z402 gateway (CLI)", function () {
     expect(r.stdout).to.match(/ok\.json is valid \(1 route\(s\)\)/);
   });
 
+  it("shows route prices in token units", async function () {
+    const file = write(
+      "units.json",
+      JSON.stringify({ upstream: up.url, routes: [{ path: "/a", price: 1000 }] }),
+    );
+    const r = await z402(["--json", "gateway", "--config", file, "--check"]);
+    expect(JSON.parse(r.stdout).routes[0].price).to.equal("0.001 USDC per request");
+  });
+
   it("prints one sentence per config problem, with its path, and exits 1", async function () {
     const file = write(
       "bad.yaml",

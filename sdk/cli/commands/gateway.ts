@@ -12,7 +12,7 @@ import { deploymentOf, openContext, signerOf } from "../context";
 import type { Deployment } from "../deployment";
 import { CliError } from "../errors";
 import { emit, keyValues } from "../output";
-import { assertPortFree, parsePort } from "../parse";
+import { assertPortFree, formatToken, parsePort } from "../parse";
 import type { Action } from "../action";
 
 /** One sentence per problem, each on its own `z402:` line (exit 1). */
@@ -32,9 +32,12 @@ function load(gw: GatewayModule, file: string): GatewayConfig {
   }
 }
 
+/** A route's price in token units (the config holds base units). */
 function priceText(route: GatewayConfig["routes"][number]): string {
   const p = route.price;
-  return p.kind === "fixed" ? `${p.amount} per request` : `${p.perUnit} per ${p.unit}, at most ${p.max}`;
+  return p.kind === "fixed"
+    ? `${formatToken(p.amount)} per request`
+    : `${formatToken(p.perUnit)} per ${p.unit}, at most ${formatToken(p.max)}`;
 }
 
 export const gatewayCommand: Action = async (_args, options, globals) => {

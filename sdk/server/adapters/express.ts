@@ -19,6 +19,7 @@ export function paywallMiddleware(paywall: Paywall): ExpressMiddleware {
     if (!outcome) return;
     if (outcome.type === "respond") return writeAnswer(res, outcome.answer);
     if (outcome.type === "proceed") interceptResponse(paywall, req, res, outcome.ticket);
+    else for (const [k, v] of Object.entries(outcome.headers ?? {})) res.setHeader(k, v);
     next();
   };
 }

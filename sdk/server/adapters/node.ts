@@ -10,7 +10,10 @@ export function withPaywall(paywall: Paywall, handler: Handler): Handler {
     const outcome = await decide(paywall, req, res);
     if (!outcome) return;
     if (outcome.type === "respond") return writeAnswer(res, outcome.answer);
-    if (outcome.type === "free") return handler(req, res);
+    if (outcome.type === "free") {
+      for (const [k, v] of Object.entries(outcome.headers ?? {})) res.setHeader(k, v);
+      return handler(req, res);
+    }
     interceptResponse(paywall, req, res, outcome.ticket);
     try {
       await handler(req, res);
