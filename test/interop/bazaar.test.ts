@@ -28,8 +28,13 @@ import {
 } from "../../sdk/facilitator";
 import { NETWORK } from "./support/chain";
 import { USDC } from "./support/place";
+import { placeEscrow } from "./support/batch";
+import { BATCH_SETTLEMENT, ERC3009_COLLECTOR } from "./support/place";
 import { serve, type Served } from "./support/stock";
 import { serveZ402, z402Fetch } from "./support/z402";
+import { ethers } from "ethers";
+import { ethersClientChain, wrapFetch } from "../../sdk/client";
+import { CHAIN_ID } from "./support/chain";
 import { startWorld, type World } from "./support/world";
 
 const SUMMARIZE = {
@@ -46,6 +51,7 @@ describe("Bazaar interop with the stock @x402/extensions helpers", function () {
 
   before(async function () {
     world = await startWorld();
+    await placeEscrow(world.chain, await world.operator());
     catalog = new BazaarCatalog(new MemoryCatalogStore());
     const signer = await world.operator();
     ours = await serveFacilitator(
@@ -154,6 +160,43 @@ describe("Bazaar interop with the stock @x402/extensions helpers", function () {
       expect((item!.extensions!.bazaar as DiscoveryExtension).info.input).to.include({ method: "GET" });
       const search = await bazaar().search({ query: "summarize" });
       expect(search.resources.map((r) => r.resource)).to.deep.equal([`${z.url}/paid`]);
+    });
+
+    it("gets the declaration echoed, with the payment identifier, in the z402 client's voucher payload", async function () {
+      const own = await serveZ402(world, await world.payee(), 1000n, {
+        routes: [{ path: "/paid", price: 1000n, bazaar: { discovery: SUMMARIZE } }],
+      });
+      const sent: unknown[] = [];
+      const spy = (input: string | URL | Request, init?: RequestInit) => {
+        const header = new Headers(init?.headers).get("payment-signature");
+        if (header) sent.push(JSON.parse(Buffer.from(header, "base64").toString("utf8")));
+        return fetch(input, init);
+      };
+      try {
+        const paying = wrapFetch(spy, {
+          payer: await world.payer(),
+          sessionKey: ethers.Wallet.createRandom(),
+          chainId: BigInt(CHAIN_ID),
+          escrow: BATCH_SETTLEMENT,
+          depositCollector: ERC3009_COLLECTOR,
+          chain: ethersClientChain(world.chain.ethersProvider, BATCH_SETTLEMENT),
+          deposit: { amount: 10_000n, max: 100_000n },
+        });
+        for (let i = 0; i < 2; i++) expect((await paying(`${own.url}/paid`)).status).to.equal(200);
+        expect(sent).to.have.length(2);
+        type Sent = {
+          accepted: { scheme: string };
+          extensions: { bazaar: DiscoveryExtension; "payment-identifier": { info: { id: unknown } } };
+        };
+        for (const p of sent as Sent[]) {
+          expect(p.accepted.scheme).to.equal("batch-settlement");
+          expect(validateDiscoveryExtension(p.extensions.bazaar).valid).to.equal(true);
+          expect(p.extensions.bazaar.info.input).to.include({ method: "GET" });
+          expect(p.extensions["payment-identifier"].info.id).to.be.a("string");
+        }
+      } finally {
+        await own.close();
+      }
     });
 
     it("filters by price ceiling and text, and pages with limit and offset", async function () {
