@@ -5,6 +5,7 @@
 import { SpendCaps, type SpendCapOptions } from "./caps";
 import { ChannelBook, type ClientChain } from "./channels";
 import type { TokenInfo, TypedDataSigner } from "./sign";
+import type { CapturedReceipt } from "./receipts";
 import type { MessageSigner } from "./sign-in";
 import { encodeJson, type Offer } from "./wire";
 
@@ -36,6 +37,8 @@ export interface WrapFetchOptions {
    * with `signMessage` (an ethers `Signer` or `Wallet`). Default: off.
    */
   signIn?: boolean | MessageSigner;
+  /** Told of each signed receipt (x402 offer-receipt) a paid answer carries, verified; also kept in `receipts()`. */
+  onReceipt?: (receipt: CapturedReceipt) => void;
 }
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -46,6 +49,8 @@ export interface ClientContext {
   options: WrapFetchOptions;
   book: ChannelBook;
   caps: SpendCaps;
+  /** Receipts the paid answers carried, oldest first. */
+  receipts: CapturedReceipt[];
   /** The session key's and the payer's addresses (asked once). */
   addresses(): Promise<{ session: string; payer: string }>;
 }
@@ -60,6 +65,7 @@ export function clientContext(fetchImpl: FetchLike, options: WrapFetchOptions): 
     options,
     book,
     caps,
+    receipts: [],
     async addresses() {
       session ??= await options.sessionKey.getAddress();
       payer ??= await options.payer.getAddress();

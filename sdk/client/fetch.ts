@@ -3,6 +3,7 @@ import { acceptedOf } from "./channels";
 import { clientContext, type ClientContext, type FetchLike, type WrapFetchOptions } from "./context";
 import { payBatch } from "./pay-batch";
 import { payExact } from "./pay-exact";
+import { checkReceipt, receiptOf } from "./receipts";
 import { refundChannel, type RefundOptions } from "./refund";
 import { SignInBook } from "./sign-in";
 import { paymentRequiredOf, type Offer } from "./wire";
@@ -26,7 +27,10 @@ export function wrapFetch(fetchImpl: FetchLike, options: WrapFetchOptions) {
 
   const refund = (url: string, refundOptions?: RefundOptions) => refundChannel(ctx, url, refundOptions);
 
-  return Object.assign(paidFetch, { refund });
+  /** The receipts paid answers carried so far (verified or not, see `verified`), oldest first. */
+  const receipts = () => [...ctx.receipts];
+
+  return Object.assign(paidFetch, { refund, receipts });
 
   function paidFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     return fetchPaying(ctx, known, input, init, signIns);
@@ -141,7 +145,20 @@ function pay(
   resource: unknown,
   extensions?: Record<string, unknown>,
 ) {
-  return offer.scheme === "batch-settlement"
-    ? payBatch(ctx, url, init, offer, resource, extensions)
-    : payExact(ctx, url, init, offer, resource, extensions);
+  const paid =
+    offer.scheme === "batch-settlement"
+      ? payBatch(ctx, url, init, offer, resource, extensions)
+      : payExact(ctx, url, init, offer, resource, extensions);
+  return paid.then((res) => keepReceipt(ctx, res));
+}
+
+/** Keeps (and verifies) the receipt a paid answer carries, if any. */
+async function keepReceipt(ctx: ClientContext, res: Response): Promise<Response> {
+  const receipt = receiptOf(res);
+  if (!receipt) return res;
+  const captured = await checkReceipt(receipt, (await ctx.addresses()).payer);
+  if (ctx.receipts.length >= 1000) ctx.receipts.shift(); // a long-lived fetch keeps the newest 1000
+  ctx.receipts.push(captured);
+  ctx.options.onReceipt?.(captured);
+  return res;
 }

@@ -1,5 +1,6 @@
 export { Paywall, type Outcome, type Completion, type Ticket } from "./paywall";
 export type { PaywallOptions, PaywallRequest, RouteConfig, DepositPolicy } from "./options";
+export type { ReceiptSigner } from "./offer-receipt";
 export type { RouteBazaar } from "./bazaar";
 export type { FacilitatorOption, PaymentFacilitator } from "./delegate";
 export { ChainMirror, type MirrorOptions } from "./mirror";

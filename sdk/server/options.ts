@@ -6,6 +6,7 @@ import type { ChainMirror } from "./mirror";
 import type { DepositRisk } from "./deposit";
 import type { IdempotencyOptions } from "./idempotency";
 import type { PaywallEvents } from "./events";
+import type { ReceiptSigner } from "./offer-receipt";
 import type { RouteSignIn } from "./sign-in";
 import type { AccessStore } from "../store/access";
 import type { RouteBazaar } from "./bazaar";
@@ -100,6 +101,12 @@ export interface PaywallOptions {
   idempotency?: IdempotencyOptions;
   /** A listener told of every request's outcome and on-chain action (more with `Paywall.on`). Default: none. */
   events?: PaywallEvents;
+  /**
+   * The agent's server key for x402 offer-receipt: signs the 402's offers (cached per resource and terms) and a
+   * receipt per paid answer (PAYMENT-RESPONSE `extensions["offer-receipt"]`). An ethers `Wallet` signs JWS ES256K
+   * (z402's terms in the signed payload); another typed-data signer signs EIP-712. Default: none, nothing signed.
+   */
+  receiptSigner?: ReceiptSigner;
   /**
    * Where sign-in routes keep paid access and used sign-in nonces. Replicas must share one (`SqliteAccessStore`
    * on one host, `RedisAccessStore`); default: this process's memory.

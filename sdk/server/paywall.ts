@@ -7,6 +7,7 @@ import { PaywallReporter, type Note, type PaywallEvents, type Trace } from "./ev
 import { PaymentRefusal, REASONS } from "./reasons";
 import { isRefundPayload, RefundHandler } from "./refund";
 import { bodyDigest, requestFingerprint, storeAnswer, type CapturedAnswer } from "./idempotency";
+import { OfferReceiptIssuer, receiptExtensions, type ReceiptFacts } from "./offer-receipt";
 import type { ChannelRecord } from "../store/types";
 import { SignIn, SIGN_IN_ACCESS_HEADER, type SignInGrant } from "./sign-in";
 import {
@@ -19,7 +20,13 @@ import {
   type Requirements,
 } from "./requirements";
 
-export type Ticket = (BatchTicket | ExactTicket) & { v1: boolean; route: RouteConfig; trace?: Trace };
+export type Ticket = (BatchTicket | ExactTicket) & {
+  v1: boolean;
+  route: RouteConfig;
+  trace?: Trace;
+  /** The paid resource's URL (the receipt's `resourceUrl`). */
+  resourceUrl?: string;
+};
 
 /**
  * `free` with `signIn`: served by sign-in-with-x, without a charge (the adapter adds `headers` to the answer).
@@ -46,8 +53,11 @@ export class Paywall {
   private readonly signIn: SignIn;
   /** Undefined while nobody listens: the hot path then times nothing and builds no events. */
   private reporter: PaywallReporter | undefined;
+  /** Signs offers and receipts (x402 offer-receipt) when `receiptSigner` is set. */
+  private readonly issuer: OfferReceiptIssuer | undefined;
 
   constructor(readonly options: PaywallOptions) {
+    this.issuer = options.receiptSigner ? new OfferReceiptIssuer(options.receiptSigner) : undefined;
     this.batch = new BatchScheme(options);
     this.exact = new ExactScheme(options);
     this.refunds = new RefundHandler(options, this.batch);
@@ -73,17 +83,23 @@ export class Paywall {
 
   async handle(req: PaywallRequest): Promise<Outcome> {
     const reporter = this.reporter;
-    if (!reporter) return this.decide(req);
+    if (!reporter) return this.withOffers(await this.decide(req));
     const note: Note = { price: 0n };
     const started = performance.now();
     try {
-      const outcome = await this.decide(req, note);
+      const outcome = await this.withOffers(await this.decide(req, note));
       reporter.handled(req, outcome, note, performance.now() - started);
       return outcome;
     } catch (err) {
       reporter.handled(req, undefined, { ...note, reason: REASONS.chainUnavailable, failed: true }, 0);
       throw err;
     }
+  }
+
+  /** A 402 with signed offers in its `extensions` when a `receiptSigner` is set; other outcomes as they are. */
+  private async withOffers(outcome: Outcome): Promise<Outcome> {
+    if (!this.issuer || outcome.type !== "respond" || outcome.answer.status !== 402) return outcome;
+    return { type: "respond", answer: await this.issuer.signed(outcome.answer) };
   }
 
   /** `handle`'s decision; `note` (given while listeners are attached) collects what the listeners are told. */
@@ -141,7 +157,7 @@ export class Paywall {
       if (offer.scheme === "exact") {
         const told = delegatedContext(req, route);
         const ticket = await this.exact.accept(accepted, offer, payment.payload, price, v1, told);
-        return { type: "proceed", ticket: { ...ticket, v1, route } };
+        return { type: "proceed", ticket: { ...ticket, v1, route, resourceUrl: req.resourceUrl } };
       }
       const fingerprint = paymentId ? await this.fingerprint(req, header, price) : "";
       const acceptance = await this.batch.accept(accepted, offer, payment.payload, price, {
@@ -152,7 +168,7 @@ export class Paywall {
         if (note) note.replayed = true;
         return { type: "respond", answer: acceptance.answer };
       }
-      return { type: "proceed", ticket: { ...acceptance, v1, route } };
+      return { type: "proceed", ticket: { ...acceptance, v1, route, resourceUrl: req.resourceUrl } };
     } catch (err) {
       if (note) {
         note.failed = !(err instanceof PaymentRefusal);
@@ -256,17 +272,21 @@ export class Paywall {
   ): Promise<Completion> {
     const network = this.options.network;
     if (ticket.scheme === "exact") {
+      const receipt = ok ? await this.receiptFor(ticket, ticket.price) : undefined;
       const response = {
         success: true,
         transaction: ticket.transaction,
         network,
         payer: ticket.payer,
         amount: ticket.price.toString(),
+        ...receipt,
       };
       if (ok) await this.grantAccess(ticket, ticket.price);
       return { type: "headers", headers: ok ? paymentResponseHeaders(ticket.v1, response) : {} };
     }
     const actual = this.chargeOf(ticket, charge);
+    // Signed once, before the answer is kept, so a replay of the stored answer carries the same receipt.
+    const receipt = ok ? await this.receiptFor(ticket, actual) : undefined;
     const headersFor = (record: ChannelRecord) =>
       paymentResponseHeaders(ticket.v1, {
         success: true,
@@ -278,6 +298,7 @@ export class Paywall {
           chargedAmount: actual.toString(),
           channelState: this.batch.channelState(record, ticket.chain),
         },
+        ...receipt,
       });
     const keep = answer
       ? (record: ChannelRecord) =>
@@ -305,6 +326,31 @@ export class Paywall {
       // the payer pays again next time instead of signing in
     }
   }
+
+  /** PAYMENT-RESPONSE's `extensions` with a signed receipt of this charge; undefined without a `receiptSigner`. */
+  private async receiptFor(ticket: Ticket, charged: bigint) {
+    if (!this.issuer) return undefined;
+    const offer = ticket.route;
+    const facts: ReceiptFacts = {
+      resourceUrl: ticket.resourceUrl ?? offer.path,
+      payer: ticket.payer,
+      network: this.options.network,
+      terms: {
+        scheme: ticket.scheme,
+        asset: this.options.token.address,
+        payTo: offer.payTo ?? this.options.payTo,
+        amount: charged.toString(),
+      },
+    };
+    if (ticket.scheme === "exact") facts.transaction = ticket.transaction;
+    else {
+      facts.terms.channelId = ticket.channelId;
+      facts.terms.chargedCumulativeAmount = (ticket.record.charged + charged).toString();
+      facts.terms.signedMaxClaimable = ticket.record.signedMax.toString();
+    }
+    return { extensions: receiptExtensions(await this.issuer.receipt(facts)) };
+  }
+
   /** Current charge function for a request (routes with dynamic prices). */
   price(req: PaywallRequest): bigint | undefined {
     const route = matchRoute(this.options.routes, req.method, req.url);
