@@ -24,6 +24,7 @@ import { CliError } from "../errors";
 import { emit, keyValues, table } from "../output";
 import { formatToken, parseTokenAmount, parseUrl } from "../parse";
 import { defaultSessionFile, LEGACY_SESSION_FILE, sessionKeyFor } from "../session-key";
+import { defaultReceiptsFile, keepReceipt } from "./receipts";
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
@@ -225,6 +226,8 @@ export const payCommand: Action = async (args, options, globals) => {
       chain: ethersClientChain(ctx.provider, escrow),
       deposit,
       exactOnly,
+      // Signed receipts (x402 offer-receipt) are kept for `z402 receipts`.
+      onReceipt: (r) => keepReceipt(defaultReceiptsFile(), url, r.receipt),
     });
     const res = await reach(url, "payment", () => pay(url, init));
     const body = await res.text();
