@@ -68,6 +68,11 @@ export class MemoryDiscoveryStore implements DiscoveryStore {
     return (await this.agents()).filter((r) => r.status === "pending");
   }
 
+  async channel(channelId: string): Promise<(ChannelRecord & { claimed: bigint }) | undefined> {
+    const ch = this.channels.get(channelId.toLowerCase());
+    return ch ? { ...ch } : undefined;
+  }
+
   async paidBy(receivers: string[], token?: string): Promise<Map<string, bigint>> {
     const set = new Set(receivers);
     const out = new Map<string, bigint>();

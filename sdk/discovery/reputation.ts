@@ -1,5 +1,7 @@
 import { Contract, type ContractRunner } from "ethers";
 import { IDENTITY_VIEWS, REPUTATION_VIEWS } from "./abi";
+import type { SignedReceipt } from "@x402/extensions/offer-receipt";
+import { receiptCredit, type ChannelLookup, type ReceiptCredit } from "./receipt-credit";
 import type { DiscoveryStore } from "./store";
 import type { AgentRecord } from "./types";
 
@@ -18,6 +20,8 @@ export interface PaidReputation {
   selfPayers: number;
   /** What those self-payers paid the agent (token base units): money that went straight back to its owner. */
   selfPaid: bigint;
+  /** Receipts given: payers they credited, and the ones left out by reason (see {@link receiptCredit}). */
+  receipts?: { credited: number; refused: ReceiptCredit["refused"] };
   /** The registry's own `getSummary` over the paying clients (unweighted), when a registry is given. */
   onChain?: { count: bigint; summaryValue: bigint; summaryValueDecimals: number };
 }
@@ -39,6 +43,14 @@ export interface PaidReputationOptions {
    * (`isAuthorizedOrOwner`, one call per paying client with feedback) is a self-payer too.
    */
   identity?: { address: string; runner: ContractRunner };
+  /**
+   * Receipts carried by feedback (x402 offer-receipt, signed by the agent's registered receipt key): each credits
+   * its payer with what its channel's on-chain claimed total confirms (never more), so a payer the spend index
+   * misses still counts, and a receipt the agent minted for itself counts for nothing it did not collect.
+   */
+  receipts?: SignedReceipt[];
+  /** Where a receipt's channel is checked; default: the store's `channel` (the indexer's view of the escrow). */
+  channelOf?: ChannelLookup;
 }
 
 /** Addresses that receive payments for the agent: its AgentAccount, its agentWallet and its owner. */
@@ -109,8 +121,16 @@ export async function paidReputation(
   if (!rec) return empty;
   const minSpend = o.minSpend ?? 1n;
   const paid = await store.paidBy(receiversOf(rec), o.token);
+  let receipts: PaidReputation["receipts"];
+  if (o.receipts?.length) {
+    const lookup = o.channelOf ?? store.channel?.bind(store);
+    const { credit, refused } = await receiptCredit(rec, receiversOf(rec), o.receipts, lookup, o.token);
+    // Both measure the same claimed money: the larger stands, they never add up.
+    for (const [payer, amount] of credit) if (amount > (paid.get(payer) ?? 0n)) paid.set(payer, amount);
+    receipts = { credited: credit.size, refused };
+  }
   for (const [payer, amount] of paid) if (amount < minSpend) paid.delete(payer);
-  if (paid.size === 0) return empty;
+  if (paid.size === 0) return receipts ? { ...empty, receipts } : empty;
   const entries = (await store.feedback(agentId, [...paid.keys()])).filter(
     (f) =>
       !f.revoked &&
@@ -148,6 +168,7 @@ export async function paidReputation(
     selfPayers: own.size,
     selfPaid,
     ...(perClient.size > 0 ? { score: weighted } : {}),
+    ...(receipts ? { receipts } : {}),
   };
   if (o.registry && perClient.size > 0) {
     const reg = new Contract(o.registry.address, [...REPUTATION_VIEWS], o.registry.runner);

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { Erc8004RegistrationFile } from "../agents/types";
 import { patchAgent, type DiscoveryStore } from "./store";
-import type { AgentRecord, ChangeSet, FeedbackRecord, FileStatus } from "./types";
+import type { AgentRecord, ChangeSet, ChannelRecord, FeedbackRecord, FileStatus } from "./types";
 
 /** A prepared statement, as far as the store uses one. */
 interface SqliteStatement {
@@ -166,6 +166,18 @@ export class SqliteDiscoveryStore implements DiscoveryStore {
       record: string;
     }[];
     return rows.map((r) => fromJson(r.record));
+  }
+
+  async channel(channelId: string): Promise<(ChannelRecord & { claimed: bigint }) | undefined> {
+    const row = this.db
+      .prepare(
+        "SELECT channel_id, payer, receiver, token, claimed FROM discovery_channels WHERE channel_id = ?",
+      )
+      .get(channelId.toLowerCase()) as
+      { channel_id: string; payer: string; receiver: string; token: string; claimed: string } | undefined;
+    if (!row) return undefined;
+    const { channel_id: id, payer, receiver, token, claimed } = row;
+    return { channelId: id, payer, receiver, token, claimed: BigInt(claimed) };
   }
 
   async paidBy(receivers: string[], token?: string): Promise<Map<string, bigint>> {

@@ -1,4 +1,4 @@
-import type { AgentRecord, ChangeSet, FeedbackRecord, FileStatus } from "./types";
+import type { AgentRecord, ChangeSet, ChannelRecord, FeedbackRecord, FileStatus } from "./types";
 import type { Erc8004RegistrationFile } from "../agents/types";
 
 /**
@@ -21,6 +21,8 @@ export interface DiscoveryStore {
   pending(): Promise<AgentRecord[]>;
   /** Total claimed per payer across channels whose receiver is one of `receivers` (lowercase), optionally one token. */
   paidBy(receivers: string[], token?: string): Promise<Map<string, bigint>>;
+  /** One escrow channel the indexer follows, with what was claimed on it (for receipt cross-checks). */
+  channel?(channelId: string): Promise<(ChannelRecord & { claimed: bigint }) | undefined>;
   /** Feedback for an agent from the given clients (lowercase), revoked entries included with their flag. */
   feedback(agentId: bigint, clients: string[]): Promise<FeedbackRecord[]>;
   close(): Promise<void>;
