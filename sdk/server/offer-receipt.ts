@@ -23,6 +23,8 @@ import { SigningKey, getBytes } from "ethers";
 import type { TypedDataSigner } from "../signing/signer";
 import { didKeyOf, type Z402ReceiptPayload, type Z402ReceiptTerms } from "../verify/offer-receipt";
 import { encodeHeader } from "./decode";
+import type { PaywallOptions } from "./options";
+import type { Ticket } from "./paywall";
 import type { HttpAnswer, Requirements } from "./requirements";
 
 /** The server key that signs offers and receipts: an ethers `Wallet` (JWS) or any typed-data signer (EIP-712). */
@@ -144,6 +146,29 @@ export class OfferReceiptIssuer {
     } as Z402ReceiptPayload;
     return { format: "jws", signature: await createJWS(payload, this.jws) };
   }
+}
+
+/** What the receipt of a charge of `charged` on `ticket` states. */
+export function receiptFacts(opts: PaywallOptions, ticket: Ticket, charged: bigint): ReceiptFacts {
+  const route = ticket.route;
+  const facts: ReceiptFacts = {
+    resourceUrl: ticket.resourceUrl ?? route.path,
+    payer: ticket.payer,
+    network: opts.network,
+    terms: {
+      scheme: ticket.scheme,
+      asset: opts.token.address,
+      payTo: route.payTo ?? opts.payTo,
+      amount: charged.toString(),
+    },
+  };
+  if (ticket.scheme === "exact") facts.transaction = ticket.transaction;
+  else {
+    facts.terms.channelId = ticket.channelId;
+    facts.terms.chargedCumulativeAmount = (ticket.record.charged + charged).toString();
+    facts.terms.signedMaxClaimable = ticket.record.signedMax.toString();
+  }
+  return facts;
 }
 
 /** PAYMENT-RESPONSE's `extensions` carrying a receipt. */

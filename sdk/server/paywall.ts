@@ -7,7 +7,7 @@ import { PaywallReporter, type Note, type PaywallEvents, type Trace } from "./ev
 import { PaymentRefusal, REASONS } from "./reasons";
 import { isRefundPayload, RefundHandler } from "./refund";
 import { bodyDigest, requestFingerprint, storeAnswer, type CapturedAnswer } from "./idempotency";
-import { OfferReceiptIssuer, receiptExtensions, type ReceiptFacts } from "./offer-receipt";
+import { OfferReceiptIssuer, receiptExtensions, receiptFacts } from "./offer-receipt";
 import type { ChannelRecord } from "../store/types";
 import { SignIn, SIGN_IN_ACCESS_HEADER, type SignInGrant } from "./sign-in";
 import {
@@ -330,25 +330,9 @@ export class Paywall {
   /** PAYMENT-RESPONSE's `extensions` with a signed receipt of this charge; undefined without a `receiptSigner`. */
   private async receiptFor(ticket: Ticket, charged: bigint) {
     if (!this.issuer) return undefined;
-    const offer = ticket.route;
-    const facts: ReceiptFacts = {
-      resourceUrl: ticket.resourceUrl ?? offer.path,
-      payer: ticket.payer,
-      network: this.options.network,
-      terms: {
-        scheme: ticket.scheme,
-        asset: this.options.token.address,
-        payTo: offer.payTo ?? this.options.payTo,
-        amount: charged.toString(),
-      },
+    return {
+      extensions: receiptExtensions(await this.issuer.receipt(receiptFacts(this.options, ticket, charged))),
     };
-    if (ticket.scheme === "exact") facts.transaction = ticket.transaction;
-    else {
-      facts.terms.channelId = ticket.channelId;
-      facts.terms.chargedCumulativeAmount = (ticket.record.charged + charged).toString();
-      facts.terms.signedMaxClaimable = ticket.record.signedMax.toString();
-    }
-    return { extensions: receiptExtensions(await this.issuer.receipt(facts)) };
   }
 
   /** Current charge function for a request (routes with dynamic prices). */
