@@ -109,7 +109,7 @@ export interface PaywallOptions {
   receiptSigner?: ReceiptSigner;
   /**
    * Where sign-in routes keep paid access and used sign-in nonces. Replicas must share one (`SqliteAccessStore`
-   * on one host, `RedisAccessStore`); default: this process's memory.
+   * on one host, `RedisAccessStore`, `PostgresAccessStore`); default: this process's memory.
    */
   accessStore?: AccessStore;
 }

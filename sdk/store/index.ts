@@ -6,3 +6,4 @@ export { PostgresVoucherStore, type PostgresStoreOptions, type PgPool } from "./
 export { MemoryAccessStore, accessKey, type AccessStore } from "./access";
 export { SqliteAccessStore, type SqliteAccessStoreOptions } from "./access-sqlite";
 export { RedisAccessStore, type RedisAccessStoreOptions } from "./access-redis";
+export { PostgresAccessStore, type PostgresAccessStoreOptions } from "./access-postgres";

@@ -3,8 +3,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { MemoryAccessStore, RedisAccessStore, SqliteAccessStore, type AccessStore } from "../../../sdk/store";
+import pg from "pg";
+import {
+  MemoryAccessStore,
+  PostgresAccessStore,
+  RedisAccessStore,
+  SqliteAccessStore,
+  type AccessStore,
+} from "../../../sdk/store";
 import { redisAvailable, startRedis, type RedisServer } from "./support/redis-server";
+import {
+  POSTGRES_SKIP,
+  postgresAvailable,
+  startPostgres,
+  type PostgresServer,
+} from "./support/postgres-server";
 
 const ROUTE = "eip155:31337 0xreceiver * /paid/*";
 const PAYER = "0x00000000000000000000000000000000000000Aa";
@@ -119,6 +132,34 @@ describe("AccessStore (sign-in-with-x)", function () {
       await new Promise((r) => setTimeout(r, 300));
       expect(await s.accessUntil(ROUTE, PAYER)).to.equal(0);
       expect(await s.useNonce("n", Date.now() + 60_000)).to.equal(true);
+    });
+  });
+
+  describe("PostgresAccessStore (real PostgreSQL server on loopback)", function () {
+    let server: PostgresServer | undefined;
+    const pools: pg.Pool[] = [];
+    before(async function () {
+      if (!postgresAvailable()) {
+        console.log(POSTGRES_SKIP);
+        this.skip();
+      }
+      this.timeout(60_000);
+      server = await startPostgres();
+    });
+    after(async () => {
+      await Promise.all(pools.map((p) => p.end()));
+      await server?.stop();
+    });
+    let n = 0;
+    shouldBehaveLikeAccessStore(async () => {
+      const tablePrefix = `t${n++}_`;
+      const pair = [0, 1].map(() => {
+        const pool = new pg.Pool({ connectionString: server!.url });
+        pool.on("error", () => undefined);
+        pools.push(pool);
+        return new PostgresAccessStore({ pool, tablePrefix });
+      });
+      return [pair[0], pair[1]];
     });
   });
 });
