@@ -128,9 +128,7 @@ describe("dApp in Chromium", function () {
     await waitForText("message", "20 paid requests done.");
     expect(await text("spent")).to.equal(usdc(PRICE * 20n));
     // The page refreshes its chain view after the last request.
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="channel-id"]')?.textContent?.startsWith("0x"),
-    );
+    await page.waitForSelector("body:not([data-busy])", { timeout: 60_000 });
     const channelId = await text("channel-id");
     const [balance, totalClaimed] = (await escrow.channels(channelId)) as [bigint, bigint];
     expect(balance).to.be.greaterThan(0n);
@@ -173,6 +171,7 @@ describe("dApp in Chromium", function () {
     await page.fill('input[name="count"]', "5");
     await page.click('[data-testid="pay"]');
     await waitForText("message", "5 paid requests done.");
+    await page.waitForSelector("body:not([data-busy])", { timeout: 60_000 });
     const channelId = await text("channel-id");
     const [deposited] = (await escrow.channels(channelId)) as [bigint, bigint];
     await page.click('[data-testid="refund"]');

@@ -47,11 +47,15 @@ async function main(): Promise<void> {
     el<HTMLButtonElement>("refund").disabled = view.balance <= owed;
   };
 
+  /** Actions still running: the page is settled only when every one of them has refreshed its numbers. */
+  let running = 0;
+
   /** Runs one user action: busy state, a clear sentence on failure, fresh numbers after. */
   const action = (button: HTMLButtonElement, run: () => Promise<void>) => async (event?: Event) => {
     event?.preventDefault();
     button.disabled = true;
     // Set until the numbers below are fresh, so a reader (or a test) knows when the page has settled.
+    running++;
     document.body.dataset.busy = "true";
     message("");
     try {
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
       await Promise.all([refreshBalance(), refreshAgents(), refreshChannel()]).catch((err) =>
         message(explain(err), "error"),
       );
-      delete document.body.dataset.busy;
+      if (--running === 0) delete document.body.dataset.busy;
     }
   };
 
