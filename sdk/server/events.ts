@@ -4,7 +4,7 @@
  * or `Paywall.on` / `ChainMirror.on`).
  */
 import type { PaywallRequest, RouteConfig } from "./options";
-import type { Completion, Outcome, Ticket } from "./paywall";
+import type { Completion, Outcome, Ticket } from "./outcome";
 import { REASONS } from "./reasons";
 
 /** What became of one request. Amounts are atomic token units; times are milliseconds. */

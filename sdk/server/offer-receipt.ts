@@ -24,7 +24,7 @@ import type { TypedDataSigner } from "../signing/signer";
 import { didKeyOf, type Z402ReceiptPayload, type Z402ReceiptTerms } from "../verify/offer-receipt";
 import { encodeHeader } from "./decode";
 import type { PaywallOptions } from "./options";
-import type { Ticket } from "./paywall";
+import type { Ticket } from "./outcome";
 import type { HttpAnswer, Requirements } from "./requirements";
 
 /** The server key that signs offers and receipts: an ethers `Wallet` (JWS) or any typed-data signer (EIP-712). */

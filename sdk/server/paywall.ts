@@ -1,44 +1,19 @@
-import { BatchScheme, type BatchTicket } from "./batch";
+import { BatchScheme } from "./batch";
 import { decodePaymentHeader, paymentIdentifier, requirementsSchema, parseWith } from "./decode";
 import { delegatedContext } from "./bazaar";
-import { ExactScheme, type ExactTicket } from "./exact";
+import { ExactScheme } from "./exact";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
-import { PaywallReporter, type Note, type PaywallEvents, type Trace } from "./events";
+import { PaywallReporter, type Note, type PaywallEvents } from "./events";
 import { PaymentRefusal, REASONS } from "./reasons";
 import { isRefundPayload, RefundHandler } from "./refund";
-import { bodyDigest, requestFingerprint, storeAnswer, type CapturedAnswer } from "./idempotency";
-import { OfferReceiptIssuer, receiptExtensions, receiptFacts } from "./offer-receipt";
-import type { ChannelRecord } from "../store/types";
-import { SignIn, SIGN_IN_ACCESS_HEADER, type SignInGrant } from "./sign-in";
-import {
-  badRequest,
-  matchRoute,
-  offers,
-  paymentRequired,
-  paymentResponseHeaders,
-  type HttpAnswer,
-  type Requirements,
-} from "./requirements";
+import { bodyDigest, requestFingerprint, type CapturedAnswer } from "./idempotency";
+import { OfferReceiptIssuer } from "./offer-receipt";
+import { SignIn, SIGN_IN_ACCESS_HEADER } from "./sign-in";
+import { chargeOf, Committer } from "./commit";
+import type { Completion, Outcome, Ticket } from "./outcome";
+import { badRequest, matchRoute, offers, paymentRequired, type Requirements } from "./requirements";
 
-export type Ticket = (BatchTicket | ExactTicket) & {
-  v1: boolean;
-  route: RouteConfig;
-  trace?: Trace;
-  /** The paid resource's URL (the receipt's `resourceUrl`). */
-  resourceUrl?: string;
-};
-
-/**
- * `free` with `signIn`: served by sign-in-with-x, without a charge (the adapter adds `headers` to the answer).
- */
-export type Outcome =
-  | { type: "free"; signIn?: SignInGrant; headers?: Record<string, string> }
-  | { type: "respond"; answer: HttpAnswer }
-  | { type: "proceed"; ticket: Ticket };
-
-/** What the adapter does after the handler: add `headers`, or replace the response with `answer`. */
-export type Completion =
-  { type: "headers"; headers: Record<string, string> } | { type: "respond"; answer: HttpAnswer };
+export type { Ticket, Outcome, Completion } from "./outcome";
 
 const V1_NETWORKS: Record<string, string> = { "base-sepolia": "eip155:84532", base: "eip155:8453" };
 
@@ -55,6 +30,7 @@ export class Paywall {
   private reporter: PaywallReporter | undefined;
   /** Signs offers and receipts (x402 offer-receipt) when `receiptSigner` is set. */
   private readonly issuer: OfferReceiptIssuer | undefined;
+  private readonly committer: Committer;
 
   constructor(readonly options: PaywallOptions) {
     this.issuer = options.receiptSigner ? new OfferReceiptIssuer(options.receiptSigner) : undefined;
@@ -62,6 +38,7 @@ export class Paywall {
     this.exact = new ExactScheme(options);
     this.refunds = new RefundHandler(options, this.batch);
     this.signIn = new SignIn(options);
+    this.committer = new Committer(options, this.batch, this.signIn, this.issuer);
     if (options.events) this.on(options.events);
   }
 
@@ -248,91 +225,14 @@ export class Paywall {
   async complete(ticket: Ticket, ok: boolean, charge?: bigint, answer?: CapturedAnswer): Promise<Completion> {
     const { trace } = ticket;
     const reporter = this.reporter;
-    if (!trace || !reporter) return this.commit(ticket, ok, charge, answer);
+    if (!trace || !reporter) return this.committer.commit(ticket, ok, charge, answer);
     const started = performance.now();
     let done: Completion | undefined;
     try {
-      return (done = await this.commit(ticket, ok, charge, answer));
+      return (done = await this.committer.commit(ticket, ok, charge, answer));
     } finally {
-      reporter.completed(ticket, trace, ok, done, this.chargeOf(ticket, charge), performance.now() - started);
+      reporter.completed(ticket, trace, ok, done, chargeOf(ticket, charge), performance.now() - started);
     }
-  }
-
-  /** What a completion commits: `charge` (default: the price) clamped to [0, price]; `exact` pays the price. */
-  private chargeOf(ticket: Ticket, charge?: bigint): bigint {
-    if (ticket.scheme === "exact" || charge === undefined || charge > ticket.price) return ticket.price;
-    return charge < 0n ? 0n : charge;
-  }
-
-  private async commit(
-    ticket: Ticket,
-    ok: boolean,
-    charge?: bigint,
-    answer?: CapturedAnswer,
-  ): Promise<Completion> {
-    const network = this.options.network;
-    if (ticket.scheme === "exact") {
-      const receipt = ok ? await this.receiptFor(ticket, ticket.price) : undefined;
-      const response = {
-        success: true,
-        transaction: ticket.transaction,
-        network,
-        payer: ticket.payer,
-        amount: ticket.price.toString(),
-        ...receipt,
-      };
-      if (ok) await this.grantAccess(ticket, ticket.price);
-      return { type: "headers", headers: ok ? paymentResponseHeaders(ticket.v1, response) : {} };
-    }
-    const actual = this.chargeOf(ticket, charge);
-    // Signed once, before the answer is kept, so a replay of the stored answer carries the same receipt.
-    const receipt = ok ? await this.receiptFor(ticket, actual) : undefined;
-    const headersFor = (record: ChannelRecord) =>
-      paymentResponseHeaders(ticket.v1, {
-        success: true,
-        transaction: "",
-        network,
-        payer: ticket.payer,
-        amount: "",
-        extra: {
-          chargedAmount: actual.toString(),
-          channelState: this.batch.channelState(record, ticket.chain),
-        },
-        ...receipt,
-      });
-    const keep = answer
-      ? (record: ChannelRecord) =>
-          storeAnswer(
-            { ...answer, headers: { ...answer.headers, ...headersFor(record) } },
-            this.options.idempotency?.maxBodyBytes,
-          )
-      : undefined;
-    const record = await this.batch.finish(ticket, ok, actual, keep);
-    if (!ok) return { type: "headers", headers: {} };
-    if (!record) {
-      return { type: "respond", answer: { ...badRequest(REASONS.bsChannelBusy), status: 409 } };
-    }
-    await this.grantAccess(ticket, actual);
-    return { type: "headers", headers: headersFor(record) };
-  }
-
-  /** A charged success on a sign-in route grants its payer sign-in access (a store failure loses only that). */
-  private async grantAccess(ticket: Ticket, charged: bigint): Promise<void> {
-    const signIn = ticket.route.signIn;
-    if (!signIn || charged <= 0n) return;
-    try {
-      await this.signIn.record(ticket.route, signIn, ticket.payer);
-    } catch {
-      // the payer pays again next time instead of signing in
-    }
-  }
-
-  /** PAYMENT-RESPONSE's `extensions` with a signed receipt of this charge; undefined without a `receiptSigner`. */
-  private async receiptFor(ticket: Ticket, charged: bigint) {
-    if (!this.issuer) return undefined;
-    return {
-      extensions: receiptExtensions(await this.issuer.receipt(receiptFacts(this.options, ticket, charged))),
-    };
   }
 
   /** Current charge function for a request (routes with dynamic prices). */
