@@ -1,7 +1,7 @@
-import { createRequire } from "node:module";
 import type { Erc8004RegistrationFile } from "../agents/types";
 import { patchAgent, type DiscoveryStore } from "./store";
 import type { AgentRecord, ChangeSet, ChannelRecord, FeedbackRecord, FileStatus } from "./types";
+import { openSqlite } from "./sqlite-open";
 
 /** A prepared statement, as far as the store uses one. */
 interface SqliteStatement {
@@ -53,17 +53,7 @@ export class SqliteDiscoveryStore implements DiscoveryStore {
   private readonly owned: boolean;
 
   constructor(db: Database | string) {
-    if (typeof db === "string") {
-      // Loaded lazily: better-sqlite3 is an optional dependency and a native module. A require made for this
-      // file, so the ESM build (where `require` is not defined; the build shims `__filename`) loads it too.
-      const Ctor = createRequire(__filename)("better-sqlite3") as new (file: string) => Database;
-      this.db = new Ctor(db);
-      this.db.pragma("journal_mode = WAL");
-      this.owned = true;
-    } else {
-      this.db = db;
-      this.owned = false;
-    }
+    ({ db: this.db, owned: this.owned } = openSqlite(db));
     this.db.exec(SCHEMA);
   }
 

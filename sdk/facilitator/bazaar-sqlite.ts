@@ -1,5 +1,5 @@
 /** The Bazaar catalog in SQLite (better-sqlite3), in its own file or in a database the facilitator already uses. */
-import { createRequire } from "node:module";
+import { openSqlite } from "../discovery/sqlite-open";
 import type { DiscoveryResource } from "@x402/extensions/bazaar";
 import type { SqliteDatabase } from "../discovery/sqlite-store";
 import { byLastUpdated, type CatalogStore } from "./bazaar-store";
@@ -16,16 +16,7 @@ export class SqliteCatalogStore implements CatalogStore {
   private readonly owned: boolean;
 
   constructor(db: SqliteDatabase | string) {
-    if (typeof db === "string") {
-      // Loaded lazily, as the discovery store does: better-sqlite3 is an optional native dependency.
-      const Ctor = createRequire(__filename)("better-sqlite3") as new (file: string) => SqliteDatabase;
-      this.db = new Ctor(db);
-      this.db.pragma("journal_mode = WAL");
-      this.owned = true;
-    } else {
-      this.db = db;
-      this.owned = false;
-    }
+    ({ db: this.db, owned: this.owned } = openSqlite(db));
     this.db.exec(SCHEMA);
   }
 
