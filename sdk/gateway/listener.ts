@@ -5,7 +5,14 @@ import type { Paywall } from "../server/paywall";
 import { ensureRequestId } from "../observability";
 import type { GatewayConfig } from "./config";
 import { paidExchange } from "./paid";
-import { forward, writeAnswer, type Exchange, type Upstream } from "./proxy";
+import {
+  AMBIGUOUS_TARGET,
+  ambiguousTarget,
+  forward,
+  writeAnswer,
+  type Exchange,
+  type Upstream,
+} from "./proxy";
 
 /** The pino-shaped logger the gateway writes to (a pino logger fits). */
 export interface GatewayLogger {
@@ -46,6 +53,8 @@ export function gatewayListener(p: ListenerParts) {
     // Sent to the upstream when the client sent none, so its logs and the paywall's name the request alike.
     const id = p.requestIds ? ensureRequestId(req) : undefined;
     const extra: Array<[string, string]> = id && !hasField(req.rawHeaders, "x-request-id") ? [["x-request-id", id]] : []; // prettier-ignore
+    // A dot segment or backslash could make the upstream serve another (paid) path than the one matched here.
+    if (ambiguousTarget(req.url ?? "/")) return writeAnswer(res, AMBIGUOUS_TARGET);
     const outcome = await decide(paywall, req, res);
     if (!outcome) return;
     if (outcome.type === "respond") return writeAnswer(res, outcome.answer);

@@ -53,6 +53,30 @@ export function createUpstream(url: string, timeoutMs = 30_000, preserveHost = f
   return { url: parsed, agent: new Agent({ keepAlive: true }), timeoutMs, preserveHost };
 }
 
+/**
+ * True when a request target's path could name a different path upstream than the one the paywall matched: not
+ * origin-form (not starting with `/`), a backslash, or a `.`/`..` segment, raw or percent-encoded (`%2e`, `%2F`,
+ * `%5C`). The paywall matches the path as sent, while upstreams built on WHATWG URLs (Hono, Next, Deno, Bun)
+ * resolve them, so `/free/../paid/x` would reach a paid path unpaid. The gateway refuses such targets (400).
+ */
+export function ambiguousTarget(target: string): boolean {
+  if (!target.startsWith("/")) return true;
+  const path = target.split("?")[0];
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // malformed percent-encoding: judged on the raw path
+  }
+  return [path, decoded].some((p) => p.includes("\\") || /(^|\/)\.{1,2}(\/|$)/.test(p));
+}
+
+export const AMBIGUOUS_TARGET: HttpAnswer = {
+  status: 400,
+  headers: { "content-type": "application/json", "cache-control": "no-store" },
+  body: '{"error":"z402_ambiguous_path"}',
+};
+
 /** The upstream target of a request: the upstream's base path followed by the request's path and query. */
 export function targetPath(base: URL, requestUrl: string): string {
   const prefix = base.pathname.replace(/\/+$/, "");
