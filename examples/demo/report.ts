@@ -6,6 +6,12 @@ export interface DemoReport {
   chainId: number;
   seller: { agentId: string; account: string; url: string; skill: string; priceAtomic: string };
   buyer: { agentId: string; address: string };
+  /** The seller as a facilitator's Bazaar catalog shows it, joined to the registry (after the first paid request). */
+  catalog: {
+    facilitator: string;
+    agentId: string;
+    resources: Array<{ resource: string; method: string | null; serviceName: string | null }>;
+  };
   /** Paid HTTP requests. */
   requests: number;
   /** Paid A2A questions (on the same channel). */

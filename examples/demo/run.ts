@@ -3,10 +3,11 @@
  * this build cannot run is reported as unavailable instead of silently skipped.
  */
 import type { AgentCardBuilder } from "../../sdk/agents";
+import { devAccounts } from "../../sdk/cli/commands/node";
 import { need } from "../../sdk/cli/deployment";
 import { loadHardhat } from "../../sdk/cli/hardhat-loader";
 import { formatToken } from "../../sdk/cli/parse";
-import { paidReputation, queryAgents } from "../../sdk/discovery";
+import { paidReputation, queryAgents, queryPaidAgents, type PaidAgentMatch } from "../../sdk/discovery";
 import { SettlementWorker } from "../../sdk/settlement";
 import {
   buyerCard,
@@ -18,6 +19,7 @@ import {
   serveCard,
 } from "./agents";
 import { createBuyer, payMany } from "./buyer";
+import { startFacilitator, type DemoFacilitator } from "./facilitator";
 import { gasBetween, giveFeedback, indexerOf } from "./observe";
 import { ProgressBar } from "./progress";
 import type { DemoReport } from "./report";
@@ -35,6 +37,29 @@ export interface DemoOptions {
 }
 
 const BUYER_FUNDS = 100_000_000n; // 100 USDC
+
+type Cataloged = PaidAgentMatch["resources"][number];
+
+/** The HTTP method a cataloged resource's Bazaar info names. */
+const methodOf = (r: Cataloged): string | undefined =>
+  (r.extensions?.bazaar as { info?: { input?: { method?: string } } } | undefined)?.info?.input?.method;
+
+/** "POST http://…/summarize" for a cataloged resource. */
+const resourceLabel = (r: Cataloged): string => `${methodOf(r) ? `${methodOf(r)} ` : ""}${r.resource}`;
+
+/** The seller's match once the facilitator's catalog lists one of its resources (cataloging runs after /settle). */
+async function findInCatalog(
+  facilitator: DemoFacilitator,
+  find: (resources: Awaited<ReturnType<DemoFacilitator["resources"]>>) => Promise<PaidAgentMatch | undefined>,
+): Promise<PaidAgentMatch> {
+  for (let tries = 0; ; tries++) {
+    const found = await find(await facilitator.resources());
+    if (found && found.resources.length > 0) return found;
+    if (tries >= 40)
+      throw new Error(`the facilitator's catalog at ${facilitator.url} lists no resource of the seller`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const n = options.requests;
   const steps = new Steps(options.log);
@@ -50,6 +75,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   if (!world.viaIgnition)
     steps.unavailable("Ignition System module", "not in this build: contracts deployed one by one");
   let seller: Seller | undefined;
+  let facilitator: DemoFacilitator | undefined;
   let buyerSite: { url: string; close(): Promise<void> } | undefined;
   try {
     const d = world.deployment;
@@ -61,10 +87,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     // The seller's income goes to its AgentAccount, whose address is known before it exists.
     const payTo = await predictAccount(factory, world.sellerOwner, SELLER_SALT);
+    // The facilitator lands the seller's deposits (from its own account: Hardhat test account #3) and catalogs
+    // the resources it sees paid (Bazaar).
+    const relayer = devAccounts(4)[3].connect(world.provider);
     seller = await steps.run(
       `start the seller's services (${SKILL}, 0.001 USDC per request)`,
-      () =>
-        startSeller({
+      async () => {
+        facilitator = await startFacilitator({ chainId, escrow, collector, signer: relayer });
+        return startSeller({
           chainId,
           escrow,
           collector,
@@ -73,9 +103,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           relayer: world.sellerOwner,
           authorizer: world.sellerOwner,
           card: (url) => sellerCard({ url, chainId: world.chain.chainId, token, payTo }),
-        }),
-      (s) => `A2A agent and paid HTTP API on ${s.url}`,
+          facilitator: facilitator.url,
+        });
+      },
+      (s) =>
+        `A2A agent and paid HTTP API on ${s.url}, deposits through the facilitator at ${facilitator?.url}`,
     );
+    const activeFacilitator = facilitator!;
     const sellerCardBuilt = seller.card;
     const buyerCardRef: { current?: AgentCardBuilder } = {};
     const sellerAgent = await steps.run(
@@ -136,6 +170,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       "open a channel with a gasless EIP-3009 deposit (first paid request)",
       () => buyer.request(web),
       (r) => `"${r.body.summary.slice(0, 48)}…" in ${r.ms.toFixed(1)} ms`,
+    );
+    const listed = await steps.run(
+      "find the seller through the registry and through the facilitator's Bazaar catalog",
+      async () => {
+        await indexer.sync();
+        return findInCatalog(activeFacilitator, async (resources) =>
+          (await queryPaidAgents(index, resources, { skill: SKILL, maxPrice: PRICE })).find(
+            (m) => m.agent.agentId === sellerAgent.agentId,
+          ),
+        );
+      },
+      (m) =>
+        `agent #${m.agent.agentId} in the registry, ${m.resources.map(resourceLabel).join(", ")} in the catalog at ${activeFacilitator.url}`,
     );
     // Let the seller's mirror take in the deposit event, then count chain calls on the hot path only.
     // (A poll already in flight may still refresh the channel: give it two poll periods to finish.)
@@ -200,6 +247,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         skill: SKILL,
         priceAtomic: PRICE.toString(),
       },
+      catalog: {
+        facilitator: activeFacilitator.url,
+        agentId: listed.agent.agentId.toString(),
+        resources: listed.resources.map((r) => ({
+          resource: r.resource,
+          method: methodOf(r) ?? null,
+          serviceName: r.serviceName ?? null,
+        })),
+      },
       buyer: { agentId: buyerAgent.agentId.toString(), address: world.buyerOwner.address },
       requests: n,
       a2aRequests: 1,
@@ -226,6 +282,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     };
   } finally {
     await seller?.close();
+    await facilitator?.close();
     await buyerSite?.close();
     await world.close();
   }

@@ -2,8 +2,10 @@
  * The seller agent's services on one loopback server: its A2A agent (card at `/.well-known/agent-card.json`,
  * JSON-RPC at `/a2a`, paid through the a2a-x402 extension) and a paid HTTP API (`POST /summarize`), both at
  * 0.001 USDC per request behind one z402 paywall, with its voucher store, chain mirror and a counted chain
- * (to prove the hot path reads none).
+ * (to prove the hot path reads none). `POST /summarize` declares Bazaar discovery info (how to call it, what it
+ * returns); with a `facilitator`, deposits land through it and its Bazaar catalog lists the route.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,13 +15,47 @@ import express from "express";
 import type { Wallet } from "ethers";
 import type { AgentCardBuilder } from "../../sdk/agents";
 import { a2aSeller } from "../../sdk/agents/a2a";
-import { ChainMirror, EthersEscrowChain, expressPaywall, Paywall } from "../../sdk/server";
+import { facilitatorClient } from "../../sdk/facilitator";
+import {
+  ChainMirror,
+  EthersEscrowChain,
+  expressPaywall,
+  Paywall,
+  type PaymentFacilitator,
+  type PaywallRequest,
+  type RouteBazaar,
+  type RouteConfig,
+} from "../../sdk/server";
+import { delegatedContext } from "../../sdk/server/bazaar";
 import { SqliteVoucherStore } from "../../sdk/store";
 import { CallCounter, counted } from "./counting";
 import { summarize } from "./summarize";
 
 export const SKILL = "summarize";
 export const PRICE = 1_000n; // 0.001 USDC (6 decimals)
+
+/** `POST /summarize` in the Bazaar: a JSON body `{text}`, answered with `{summary}`. */
+export const SUMMARIZE_BAZAAR: RouteBazaar = {
+  discovery: {
+    bodyType: "json",
+    input: { text: "Agents pay each other per request over HTTP. The payer locks funds in an escrow once." },
+    inputSchema: {
+      type: "object",
+      properties: { text: { type: "string", description: "English text to summarize" } },
+      required: ["text"],
+    },
+    output: {
+      example: { summary: "Agents pay each other per request over HTTP." },
+      schema: {
+        type: "object",
+        properties: { summary: { type: "string", description: "Its two most informative sentences" } },
+        required: ["summary"],
+      },
+    },
+  },
+  serviceName: "Summarizer",
+  tags: ["summarization", "text", "nlp"],
+};
 
 export interface SellerConfig {
   chainId: bigint;
@@ -34,6 +70,11 @@ export interface SellerConfig {
   authorizer: Wallet;
   /** The agent's card, given the server's base URL (it names the endpoints). */
   card: (url: string) => AgentCardBuilder;
+  /**
+   * A z402 facilitator's URL: deposits then land through its `/verify` and `/settle` (vouchers stay local), and
+   * its Bazaar catalog lists `POST /summarize`. Without one, the seller lands deposits itself.
+   */
+  facilitator?: string;
 }
 
 export interface Seller {
@@ -59,6 +100,18 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
   // WAL with synchronous=NORMAL: a committed voucher survives a process crash (an OS crash may lose the last ones).
   const storeFile = path.join(dir, "vouchers.sqlite");
   const store = new SqliteVoucherStore({ filename: storeFile, synchronous: "NORMAL" });
+  const routes: RouteConfig[] = [
+    {
+      path: `/${SKILL}`,
+      methods: ["POST"],
+      price: PRICE,
+      description: "Summarize a text",
+      mimeType: "application/json",
+      bazaar: SUMMARIZE_BAZAAR,
+    },
+    { path: "/a2a/skills/*", price: PRICE, description: "A2A skills" },
+  ];
+  const serving = new AsyncLocalStorage<PaywallRequest>();
   const paywall = new Paywall({
     network: `eip155:${cfg.chainId}`,
     chain,
@@ -69,10 +122,8 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
     receiverAuthorizer: cfg.authorizer.address,
     withdrawDelay: 3600,
     depositCollector: cfg.collector,
-    routes: [
-      { path: `/${SKILL}`, methods: ["POST"], price: PRICE, description: "Summarize a text" },
-      { path: "/a2a/skills/*", price: PRICE, description: "A2A skills" },
-    ],
+    routes,
+    ...(cfg.facilitator ? { facilitator: describingDeposits(cfg.facilitator, routes, serving) } : {}),
   });
   await paywall.start();
 
@@ -82,6 +133,18 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const card = cfg.card(url);
+  // The request being served, for `describingDeposits` (set before any paywall runs).
+  app.use((req, _res, next) =>
+    serving.run(
+      {
+        method: req.method,
+        url: req.originalUrl,
+        resourceUrl: `http://${req.headers.host ?? "localhost"}${req.originalUrl}`,
+        header: (name) => req.get(name),
+      },
+      next,
+    ),
+  );
   const { router } = a2aSeller({
     description: card.description(),
     paywall,
@@ -113,5 +176,38 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The seller's facilitator, told which resource a deposit pays for. The paywall names a route's `resource` and
+ * `extensions.bazaar` to its facilitator for `exact` payments, not (yet) for escrow deposits; until it does, this
+ * adds the same ones (`delegatedContext`, what the route's 402 declares) from the request being served, so the
+ * facilitator catalogs the route on the first paid request. A payment that already names its resource, or a
+ * request to a route without Bazaar info, goes through unchanged.
+ */
+function describingDeposits(
+  url: string,
+  routes: RouteConfig[],
+  serving: AsyncLocalStorage<PaywallRequest>,
+): PaymentFacilitator {
+  const inner = facilitatorClient(url);
+  const describe = (payment: never): never => {
+    const p = payment as { resource?: unknown };
+    const req = serving.getStore();
+    if (p.resource !== undefined || !req) return payment;
+    const path = new URL(req.resourceUrl).pathname.replace(/\/$/, "").toLowerCase();
+    const route = routes.find(
+      (r) =>
+        r.bazaar &&
+        r.path.toLowerCase() === path &&
+        (!r.methods || r.methods.includes(req.method.toUpperCase())),
+    );
+    return (route ? { ...p, ...delegatedContext(req, route) } : payment) as never;
+  };
+  return {
+    verify: (payment, requirements) => inner.verify(describe(payment), requirements),
+    settle: (payment, requirements) => inner.settle(describe(payment), requirements),
+    getSupported: () => inner.getSupported(),
   };
 }

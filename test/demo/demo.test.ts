@@ -51,6 +51,17 @@ describe("npm run demo", function () {
     expect(report.seller.account).to.match(/^0x[0-9a-fA-F]{40}$/);
   });
 
+  it("finds the seller through the registry and, after the deposit, through the facilitator's catalog", function () {
+    expect(report.catalog.agentId).to.equal(report.seller.agentId);
+    expect(report.catalog.facilitator).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(report.catalog.resources).to.deep.equal([
+      { resource: `${report.seller.url}/summarize`, method: "POST", serviceName: "Summarizer" },
+    ]);
+    expect(run.stderr).to.match(
+      /✓ find the seller through the registry and through the facilitator's Bazaar catalog: agent #1 in the registry, POST http:\S+\/summarize in the catalog at http:/,
+    );
+  });
+
   it("settles exactly what was paid into the seller's balance", function () {
     const gained = BigInt(report.sellerBalanceAfterAtomic) - BigInt(report.sellerBalanceBeforeAtomic);
     expect(gained.toString()).to.equal(report.totalPaidAtomic);
