@@ -5,7 +5,6 @@
  * (to prove the hot path reads none). `POST /summarize` declares Bazaar discovery info (how to call it, what it
  * returns); with a `facilitator`, deposits land through it and its Bazaar catalog lists the route.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,18 +14,14 @@ import express from "express";
 import type { Wallet } from "ethers";
 import type { AgentCardBuilder } from "../../sdk/agents";
 import { a2aSeller } from "../../sdk/agents/a2a";
-import { facilitatorClient } from "../../sdk/facilitator";
 import {
   ChainMirror,
   EthersEscrowChain,
   expressPaywall,
   Paywall,
-  type PaymentFacilitator,
-  type PaywallRequest,
   type RouteBazaar,
   type RouteConfig,
 } from "../../sdk/server";
-import { delegatedContext } from "../../sdk/server/bazaar";
 import { SqliteVoucherStore } from "../../sdk/store";
 import { CallCounter, counted } from "./counting";
 import { summarize } from "./summarize";
@@ -111,7 +106,6 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
     },
     { path: "/a2a/skills/*", price: PRICE, description: "A2A skills" },
   ];
-  const serving = new AsyncLocalStorage<PaywallRequest>();
   const paywall = new Paywall({
     network: `eip155:${cfg.chainId}`,
     chain,
@@ -123,7 +117,8 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
     withdrawDelay: 3600,
     depositCollector: cfg.collector,
     routes,
-    ...(cfg.facilitator ? { facilitator: describingDeposits(cfg.facilitator, routes, serving) } : {}),
+    // Deposits go to the facilitator, which catalogs the route (its Bazaar declaration); vouchers stay local.
+    ...(cfg.facilitator ? { facilitator: cfg.facilitator } : {}),
   });
   await paywall.start();
 
@@ -133,18 +128,6 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const card = cfg.card(url);
-  // The request being served, for `describingDeposits` (set before any paywall runs).
-  app.use((req, _res, next) =>
-    serving.run(
-      {
-        method: req.method,
-        url: req.originalUrl,
-        resourceUrl: `http://${req.headers.host ?? "localhost"}${req.originalUrl}`,
-        header: (name) => req.get(name),
-      },
-      next,
-    ),
-  );
   const { router } = a2aSeller({
     description: card.description(),
     paywall,
@@ -176,38 +159,5 @@ export async function startSeller(cfg: SellerConfig): Promise<Seller> {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-/**
- * The seller's facilitator, told which resource a deposit pays for. The paywall names a route's `resource` and
- * `extensions.bazaar` to its facilitator for `exact` payments, not (yet) for escrow deposits; until it does, this
- * adds the same ones (`delegatedContext`, what the route's 402 declares) from the request being served, so the
- * facilitator catalogs the route on the first paid request. A payment that already names its resource, or a
- * request to a route without Bazaar info, goes through unchanged.
- */
-function describingDeposits(
-  url: string,
-  routes: RouteConfig[],
-  serving: AsyncLocalStorage<PaywallRequest>,
-): PaymentFacilitator {
-  const inner = facilitatorClient(url);
-  const describe = (payment: never): never => {
-    const p = payment as { resource?: unknown };
-    const req = serving.getStore();
-    if (p.resource !== undefined || !req) return payment;
-    const path = new URL(req.resourceUrl).pathname.replace(/\/$/, "").toLowerCase();
-    const route = routes.find(
-      (r) =>
-        r.bazaar &&
-        r.path.toLowerCase() === path &&
-        (!r.methods || r.methods.includes(req.method.toUpperCase())),
-    );
-    return (route ? { ...p, ...delegatedContext(req, route) } : payment) as never;
-  };
-  return {
-    verify: (payment, requirements) => inner.verify(describe(payment), requirements),
-    settle: (payment, requirements) => inner.settle(describe(payment), requirements),
-    getSupported: () => inner.getSupported(),
   };
 }

@@ -2,7 +2,7 @@ import type { ChannelRecord } from "../store/types";
 import { emptyRecord } from "../store/types";
 import type { ChainChannel } from "./chain";
 import type { ChannelConfigWire } from "./crypto";
-import { DepositHandler, type DepositLander } from "./deposit";
+import { DepositHandler, type DepositLander, type DepositPayment } from "./deposit";
 import { DelegatedDeposits } from "./delegated-deposit";
 import type { Address } from "../utils/address";
 import { batchPayloadSchema, parseWith } from "./decode";
@@ -61,7 +61,7 @@ export class BatchScheme {
     offer: Requirements,
     raw: unknown,
     price: bigint,
-    payment: { id: string; fingerprint: string },
+    payment: { id: string; fingerprint: string; told?: DepositPayment["told"] },
   ): Promise<BatchTicket | { answer: HttpAnswer }> {
     const payload = parseWith(batchPayloadSchema, raw);
     const config: ChannelConfigWire = payload.channelConfig;
@@ -73,7 +73,11 @@ export class BatchScheme {
       // A retried deposit must find its stored answer before its authorization is submitted (and refused) again.
       const stored = payment.id ? await this.opts.store.get(channelId) : undefined;
       if (stored?.paymentId === payment.id) return { answer: this.replay(stored, payment.fingerprint) };
-      await this.deposits.accept(config, channelId, payload.deposit, max, { payload: raw, offer });
+      await this.deposits.accept(config, channelId, payload.deposit, max, {
+        payload: raw,
+        offer,
+        told: payment.told,
+      });
     }
 
     const release = await this.lock(channelId);

@@ -80,8 +80,9 @@ export class DelegatedDeposits implements DepositLander {
     }
   }
 
-  private async land(channelId: string, { payload, offer }: DepositPayment): Promise<void> {
-    const settled = await this.delegate.verifyAndSettle({ x402Version: 2, accepted: offer, payload }, offer);
+  private async land(channelId: string, { payload, offer, told }: DepositPayment): Promise<void> {
+    const payment = { x402Version: 2 as const, ...told?.(), accepted: offer, payload };
+    const settled = await this.delegate.verifyAndSettle(payment, offer);
     const state = settledChannelState(settled.extra, channelId);
     if (state) this.opts.mirror.learn(channelId, state);
     else await this.opts.mirror.refresh(channelId);

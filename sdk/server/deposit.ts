@@ -22,6 +22,8 @@ export interface DepositFields {
 export interface DepositPayment {
   payload: unknown;
   offer: Requirements;
+  /** The resource (and its Bazaar extension) a delegated deposit names to the facilitator, built only when asked. */
+  told?: () => { resource: unknown; extensions?: Record<string, unknown> };
 }
 
 /** Who lands deposits for the escrow scheme: this server itself, or a facilitator (`delegated-deposit.ts`). */

@@ -140,6 +140,7 @@ export class Paywall {
       const acceptance = await this.batch.accept(accepted, offer, payment.payload, price, {
         id: paymentId,
         fingerprint,
+        told: () => delegatedContext(req, route),
       });
       if ("answer" in acceptance) {
         if (note) note.replayed = true;
