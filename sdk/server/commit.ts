@@ -70,15 +70,23 @@ export class Committer {
     if (!record) {
       return { type: "respond", answer: { ...badRequest(REASONS.bsChannelBusy), status: 409 } };
     }
-    await this.grantAccess(ticket, actual);
+    await this.grantAccess(ticket, actual, record);
     return { type: "headers", headers: headersFor(record) };
   }
 
-  /** A charged success on a sign-in route grants its payer sign-in access (a store failure loses only that). */
-  private async grantAccess(ticket: Ticket, charged: bigint): Promise<void> {
+  /**
+   * A charged success on a sign-in route grants its payer sign-in access (a store failure loses only that). An
+   * escrow charge grants only when the mined balance covers it: a charge served on an optimistic deposit that may
+   * still revert grants nothing, else one unfunded request would buy the whole access period.
+   */
+  private async grantAccess(ticket: Ticket, charged: bigint, record?: ChannelRecord): Promise<void> {
     const signIn = ticket.route.signIn;
     if (!signIn || charged <= 0n) return;
     try {
+      if (ticket.scheme === "batch-settlement" && record) {
+        const chain = await this.options.mirror.channel(ticket.channelId);
+        if (chain.balance < record.charged) return;
+      }
       await this.signIn.record(ticket.route, signIn, ticket.payer);
     } catch {
       // the payer pays again next time instead of signing in
