@@ -19,8 +19,9 @@ export interface RouteSignIn {
   /** The message's statement (what the wallet is asked to sign). */
   statement?: string;
   /**
-   * The public origin (`https://api.example.com`) that messages must name as `domain` and `uri`. Set it behind
-   * a proxy; default: the origin of the request's `resourceUrl`.
+   * The public origin (`https://api.example.com`) that messages must name as `domain` and `uri`. Required in
+   * production: without it sign-in works only for requests to a loopback host (development), since a Host header
+   * is the sender's to choose.
    */
   origin?: string;
   /** A 402's challenge expires after this long, and no message issued longer ago is accepted (s). Default 300. */
@@ -63,6 +64,9 @@ const MAX_HEADER = 8192;
  * `SIGN-IN-WITH-X` header and the record of paid access. `@x402/extensions` is loaded on first use (it pulls
  * in viem and siwe), so servers without sign-in routes never load it.
  */
+/** Loopback hosts (`URL.hostname`): a development server may take its origin from the request. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
 export class SignIn {
   private mod: Promise<Siwx> | undefined;
   readonly store: AccessStore;
@@ -82,14 +86,28 @@ export class SignIn {
     return `${this.options.network} ${payTo} ${methods.join(",")} ${route.path.toLowerCase()}`;
   }
 
-  private origin(req: PaywallRequest, signIn: RouteSignIn): URL {
-    return new URL(new URL(signIn.origin ?? req.resourceUrl).origin);
+  /**
+   * The origin a sign-in message must name: the route's configured `origin`, or, for a request to a loopback host
+   * (development), the request's own. Never another Host header: the message's domain is all that ties it to this
+   * site, and whoever sends the request chooses the Host, so a message signed at another site would pass.
+   */
+  private origin(req: PaywallRequest, signIn: RouteSignIn): URL | undefined {
+    if (signIn.origin) return new URL(new URL(signIn.origin).origin);
+    const own = new URL(new URL(req.resourceUrl).origin);
+    return LOOPBACK.test(own.hostname) ? own : undefined;
   }
 
-  /** The 402's `extensions` entry: a fresh challenge (nonce, issuedAt, expirationTime) for this resource. */
-  async declaration(req: PaywallRequest, signIn: RouteSignIn): Promise<Record<string, SIWxExtension>> {
-    const m = await this.load();
+  /**
+   * The 402's `extensions` entry: a fresh challenge (nonce, issuedAt, expirationTime) for this resource; none when
+   * the route has no `origin` and the request is not to a loopback host (sign-in is then off).
+   */
+  async declaration(
+    req: PaywallRequest,
+    signIn: RouteSignIn,
+  ): Promise<Record<string, SIWxExtension> | undefined> {
     const origin = this.origin(req, signIn);
+    if (!origin) return undefined;
+    const m = await this.load();
     const path = new URL(req.resourceUrl);
     const uri = new URL(path.pathname + path.search, origin).toString();
     const now = Date.now();
@@ -138,8 +156,10 @@ export class SignIn {
     } catch {
       return { reason: REASONS.siwxInvalid };
     }
+    const origin = this.origin(req, signIn);
+    if (!origin) return { reason: REASONS.siwxDomainMismatch };
     const maxAge = (signIn.challengeSeconds ?? 300) * 1000;
-    const valid = await m.validateSIWxMessage(payload, this.origin(req, signIn), { maxAge });
+    const valid = await m.validateSIWxMessage(payload, origin, { maxAge });
     if (!valid.isValid) return { reason: VALIDATION[valid.invalidReason] ?? REASONS.siwxInvalid };
     if (normalizePath(new URL(payload.uri).pathname) !== normalizePath(req.url)) {
       return { reason: REASONS.siwxUriMismatch };
