@@ -25,10 +25,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** The relayer's chain with a hook run before each deposit is sent: the attacker's moment to front-run it. */
 class GatedChain extends EthersEscrowChain {
   sent = 0;
-  before?: () => Promise<void>;
+  /** Runs before a deposit is sent, with the deposit's channel config. */
+  before?: (config: Parameters<EthersEscrowChain["deposit"]>[0]) => Promise<void>;
   override async deposit(...args: Parameters<EthersEscrowChain["deposit"]>): Promise<string> {
     this.sent++;
-    await this.before?.();
+    await this.before?.(args[0]);
     return super.deposit(...args);
   }
 }
@@ -84,15 +85,16 @@ describe("paid HTTP: optimistic deposits are checked and their losses counted", 
     payingFetch(d, { payer: w, deposit: { amount, max: 10n ** 12n } });
 
   /**
-   * Pays one deposit request while its submission is held until the answer arrives (at most `holdMs`):
-   * `servedBeforeMining` tells whether the server answered before the deposit was even sent.
+   * Pays one deposit request. A deposit the paywall credits before mining (its risk ledger holds it when the
+   * deposit is sent) is held until the answer arrives; one it waits for goes through at once.
+   * `servedBeforeMining` tells which of the two happened.
    */
-  async function payHeld(s: Served, pay: ReturnType<typeof payer>, holdMs = 2_000) {
+  async function payHeld(s: Served, pay: ReturnType<typeof payer>) {
     let answered!: () => void;
     const answer = new Promise<void>((r) => (answered = r));
     let hook: Promise<boolean> | undefined;
     s.chain.before = () => {
-      hook = Promise.race([answer.then(() => true), sleep(holdMs).then(() => false)]);
+      hook = s.risk.provisional > 0n ? answer.then(() => true) : Promise.resolve(false);
       return hook.then(() => undefined);
     };
     const res = await pay(s.server.url + "/paid/item");
@@ -226,18 +228,27 @@ describe("paid HTTP: optimistic deposits are checked and their losses counted", 
   it("does not let one balance fund two optimistic deposits at once", async () => {
     const s = await serve(10n ** 12n);
     const w = await wallet(DEPOSIT);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    s.chain.before = () => gate;
+    // Every deposit waits here until the test lets it go, by channel.
+    const held = new Map<string, () => void>();
+    s.chain.before = (config) =>
+      new Promise<void>((go) => held.set(channelIdOf(d.chainId, d.escrow, config).toLowerCase(), go));
     const answers: Response[] = [];
     const both = [payer(w), payer(w)].map((pay) =>
       pay(s.server.url + "/paid/item").then((res) => answers.push(res)),
     );
-    await waitFor(() => answers.length === 1);
-    await sleep(500);
-    expect(answers.length, "the second waits for mining").to.equal(1);
+    // Both deposits submitted: one served at once, the other waiting for its deposit to be mined.
+    await waitFor(() => answers.length === 1 && held.size === 2);
+    expect([answers.length, s.ran()], "the second waits for mining").to.deep.equal([1, 1]);
     expect(answers[0].status).to.equal(200);
-    release();
+    // The served channel's deposit lands first; the other then finds the wallet empty.
+    const served = (
+      decodeJson(answers[0].headers.get("payment-response")!) as {
+        extra: { channelState: { channelId: string } };
+      }
+    ).extra.channelState.channelId.toLowerCase();
+    held.get(served)!();
+    await waitFor(() => s.risk.provisional === 0n);
+    for (const [id, go] of held) if (id !== served) go();
     await Promise.all(both);
     expect(answers[1].status).to.equal(402);
     expect(await reasonOf(answers[1])).to.equal(REASONS.bsDepositTransactionFailed);
