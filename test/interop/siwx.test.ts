@@ -22,6 +22,7 @@ import {
 import { decodeJson } from "../../sdk/client/wire";
 import { SqliteAccessStore, type AccessStore } from "../../sdk/store";
 import type { RouteConfig } from "../../sdk/server";
+import { evm } from "../sdk/paid-http/support/siwx";
 import {
   deploy,
   freshKey,
@@ -39,15 +40,6 @@ const ROUTES: RouteConfig[] = [
   { path: "/plain", price: PRICE },
   { path: "/exact", price: PRICE, signIn: { accessSeconds: 3600 } },
 ];
-
-/** An EVM signer as the stock helpers take it, from an ethers signer. */
-async function evm(signer: { getAddress(): Promise<string>; signMessage(m: string): Promise<string> }) {
-  const address = await signer.getAddress();
-  return {
-    address,
-    signMessage: ({ message }: { message: string }) => signer.signMessage(message),
-  } as EVMSigner;
-}
 
 function declaredOf(res: Response): { error?: string; extensions?: Record<string, SIWxExtension> } {
   return decodeJson(res.headers.get("payment-required") ?? "") as never;

@@ -4,40 +4,10 @@
  */
 import { expect } from "chai";
 import http from "node:http";
-import {
-  createSIWxPayload,
-  encodeSIWxHeader,
-  SIGN_IN_WITH_X,
-  type EVMSigner,
-} from "@x402/extensions/sign-in-with-x";
+import { SIGN_IN_WITH_X } from "@x402/extensions/sign-in-with-x";
+import { evm, signInHeader as header } from "./support/siwx";
 import type { RouteConfig } from "../../../sdk/server";
 import { deploy, payingFetch, PRICE, startServer, type Deployment, type TestServer } from "./support/fixture";
-
-async function evm(signer: { getAddress(): Promise<string>; signMessage(m: string): Promise<string> }) {
-  const address = await signer.getAddress();
-  return {
-    address,
-    signMessage: ({ message }: { message: string }) => signer.signMessage(message),
-  } as EVMSigner;
-}
-
-/** A sign-in header for `origin` + `p` signed by `signer` (a challenge of the signer's own making). */
-async function header(origin: string, p: string, signer: EVMSigner, chainId: string): Promise<string> {
-  const uri = origin + p;
-  const now = Date.now();
-  const info = {
-    domain: new URL(origin).host,
-    uri,
-    version: "1",
-    nonce: Math.random().toString(16).slice(2) + Math.random().toString(16).slice(2),
-    issuedAt: new Date(now).toISOString(),
-    expirationTime: new Date(now + 300_000).toISOString(),
-    resources: [uri],
-    chainId,
-    type: "eip191" as const,
-  };
-  return encodeSIWxHeader(await createSIWxPayload(info, signer, uri));
-}
 
 /** GET through node:http so the Host field can be chosen. */
 function get(

@@ -5,12 +5,8 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import type { Wallet } from "ethers";
-import {
-  createSIWxPayload,
-  encodeSIWxHeader,
-  SIGN_IN_WITH_X,
-  type EVMSigner,
-} from "@x402/extensions/sign-in-with-x";
+import { SIGN_IN_WITH_X } from "@x402/extensions/sign-in-with-x";
+import { evm, signInHeader as header } from "./support/siwx";
 import { EthersEscrowChain, type RouteConfig } from "../../../sdk/server";
 import { DepositRisk } from "../../../sdk/server/deposit";
 import {
@@ -24,32 +20,6 @@ import {
 } from "./support/fixture";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function evm(signer: { getAddress(): Promise<string>; signMessage(m: string): Promise<string> }) {
-  const address = await signer.getAddress();
-  return {
-    address,
-    signMessage: ({ message }: { message: string }) => signer.signMessage(message),
-  } as EVMSigner;
-}
-
-/** A sign-in header for `origin` + `p` signed by `signer` (a challenge of the signer's own making). */
-async function header(origin: string, p: string, signer: EVMSigner, chainId: string): Promise<string> {
-  const uri = origin + p;
-  const now = Date.now();
-  const info = {
-    domain: new URL(origin).host,
-    uri,
-    version: "1",
-    nonce: Math.random().toString(16).slice(2) + Math.random().toString(16).slice(2),
-    issuedAt: new Date(now).toISOString(),
-    expirationTime: new Date(now + 300_000).toISOString(),
-    resources: [uri],
-    chainId,
-    type: "eip191" as const,
-  };
-  return encodeSIWxHeader(await createSIWxPayload(info, signer, uri));
-}
 
 /** The relayer's chain with a hook run before each deposit is sent (the attacker's moment to front-run it). */
 class GatedChain extends EthersEscrowChain {
