@@ -58,12 +58,16 @@ export class Committer {
         },
         ...receipt,
       });
+    // The headers kept with the answer are the ones sent: built once, for the record `finish` commits.
+    let kept: Record<string, string> | undefined;
     const keep = answer
-      ? (record: ChannelRecord) =>
-          storeAnswer(
-            { ...answer, headers: { ...answer.headers, ...headersFor(record) } },
+      ? (record: ChannelRecord) => {
+          kept = headersFor(record);
+          return storeAnswer(
+            { ...answer, headers: { ...answer.headers, ...kept } },
             this.options.idempotency?.maxBodyBytes,
-          )
+          );
+        }
       : undefined;
     const record = await this.batch.finish(ticket, ok, actual, keep);
     if (!ok) return { type: "headers", headers: {} };
@@ -71,7 +75,7 @@ export class Committer {
       return { type: "respond", answer: { ...badRequest(REASONS.bsChannelBusy), status: 409 } };
     }
     await this.grantAccess(ticket, actual, record);
-    return { type: "headers", headers: headersFor(record) };
+    return { type: "headers", headers: kept ?? headersFor(record) };
   }
 
   /**
