@@ -13,6 +13,7 @@
  * chunked and event streams included, streams as it comes (and a retry of it gets 409 "answer unavailable").
  */
 import type { IncomingMessage } from "node:http";
+import { chargeOf } from "../server/commit";
 import type { Paywall, Ticket } from "../server/paywall";
 import { DEFAULT_MAX_BODY_BYTES, type CapturedAnswer } from "../server/idempotency";
 import type { GatewayRoute } from "./config";
@@ -105,7 +106,7 @@ export function paidExchange(
       return { type: "answer", answer: STORE_UNAVAILABLE };
     }
     if (done.type === "respond") return { type: "answer", answer: done.answer };
-    const charge = ticket.scheme === "exact" ? ticket.price : (metering?.charge ?? ticket.price);
+    const charge = chargeOf(ticket, metering?.charge);
     events.onCharged?.({ route: route.path, charge, metered: metering });
     return { type: "stream", add: done.headers, drop, head: ahead.chunks, ended: ahead.ended };
   }
