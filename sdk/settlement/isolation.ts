@@ -1,15 +1,7 @@
+import { claimBatchTypes, ESCROW_DOMAIN_NAME, ESCROW_DOMAIN_VERSION } from "../eip712/types";
 import type { ClaimRow } from "../server/chain";
 import { batchWide, refusalOf, retry } from "./failures";
 import { hold, recordClaimed, type Item, type RoundContext } from "./ledger";
-
-const CLAIM_TYPES = {
-  ClaimBatch: [{ name: "claims", type: "ClaimEntry[]" }],
-  ClaimEntry: [
-    { name: "channelId", type: "bytes32" },
-    { name: "maxClaimableAmount", type: "uint128" },
-    { name: "totalClaimed", type: "uint128" },
-  ],
-};
 
 type Simulate = (claims: ClaimRow[], authorizerSignature: string) => Promise<string | undefined>;
 
@@ -119,8 +111,8 @@ export class ClaimBatcher {
   private sign(items: Item[]): Promise<string> {
     const { chain, authorizer } = this.ctx.opts;
     const domain = {
-      name: "x402 Batch Settlement",
-      version: "1",
+      name: ESCROW_DOMAIN_NAME,
+      version: ESCROW_DOMAIN_VERSION,
       chainId: chain.chainId,
       verifyingContract: chain.escrow,
     };
@@ -129,6 +121,6 @@ export class ClaimBatcher {
       maxClaimableAmount: rec.signedMax,
       totalClaimed: row.totalClaimed,
     }));
-    return authorizer.signTypedData(domain, CLAIM_TYPES, { claims });
+    return authorizer.signTypedData(domain, claimBatchTypes, { claims });
   }
 }
