@@ -1,5 +1,5 @@
 import type { ChainChannel, EscrowChain } from "./chain";
-import type { MirrorEvents } from "./events";
+import { notify, type MirrorEvents } from "./events";
 import { FreshRuns } from "./fresh-runs";
 import { MirrorPoll } from "./mirror-poll";
 
@@ -133,13 +133,8 @@ export class ChainMirror {
     if (version < (this.stateVersions.get(id) ?? 0)) return false;
     this.channels.set(id, state);
     this.stateVersions.set(id, version);
-    for (const l of this.listeners) {
-      try {
-        l(id, state);
-      } catch {
-        // A listener's failure must not lose the state or stall the poll.
-      }
-    }
+    // A listener's failure must not lose the state or stall the poll.
+    notify(this.listeners, (l) => l(id, state));
     return true;
   }
 
