@@ -152,7 +152,9 @@ export class Paywall {
         note.failed = !(err instanceof PaymentRefusal);
         note.reason = err instanceof PaymentRefusal ? err.reason : REASONS.chainUnavailable;
       }
-      const more = await this.challenge(req, route);
+      // Only a 402 carries the sign-in challenge: no nonce is made for a 400, 409 or 503.
+      const is402 = err instanceof PaymentRefusal && err.status === 402;
+      const more = is402 ? await this.challenge(req, route) : undefined;
       return { type: "respond", answer: this.refusal(req, route, accepts, err, v1, more) };
     }
   }
