@@ -15,7 +15,7 @@
 import type { IncomingMessage } from "node:http";
 import { chargeOf } from "../server/commit";
 import type { Paywall, Ticket } from "../server/paywall";
-import { DEFAULT_MAX_BODY_BYTES, type CapturedAnswer } from "../server/idempotency";
+import { DEFAULT_MAX_BODY_BYTES, NOT_KEPT_HEADERS, type CapturedAnswer } from "../server/idempotency";
 import type { GatewayRoute } from "./config";
 import { clientResponseHeaders, PAYER_HEADER, toRecord } from "./headers";
 import {
@@ -29,7 +29,7 @@ import {
 import type { Decision, Exchange } from "./proxy";
 
 /** Fields never kept in a stored answer (a replay must not hand out the first caller's session). */
-const NOT_KEPT = new Set(["set-cookie", "content-length", "transfer-encoding", "connection", "via"]);
+const NOT_KEPT = new Set([...NOT_KEPT_HEADERS, "via"]);
 
 const STORE_UNAVAILABLE = {
   status: 503,

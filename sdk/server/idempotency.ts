@@ -31,6 +31,14 @@ export interface IdempotencyOptions {
   maxBodyBytes?: number;
 }
 
+/** Headers never kept for an idempotent retry: a replayed answer must not hand out the first caller's session. */
+export const NOT_KEPT_HEADERS: ReadonlySet<string> = new Set([
+  "set-cookie",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+]);
+
 export const DEFAULT_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 

@@ -2,10 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Outcome, Paywall, Ticket } from "../paywall";
 import type { PaywallRequest } from "../options";
 import type { HttpAnswer } from "../requirements";
-import type { CapturedAnswer } from "../idempotency";
-
-/** Headers never kept for an idempotent retry: a replayed answer must not hand out the first caller's session. */
-const NOT_KEPT = new Set(["set-cookie", "content-length", "transfer-encoding", "connection"]);
+import { NOT_KEPT_HEADERS as NOT_KEPT, type CapturedAnswer } from "../idempotency";
 
 /** Per-request payment context a Node/Express handler can read, and set the actual charge on. */
 export interface PaymentContext {

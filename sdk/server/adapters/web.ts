@@ -4,7 +4,7 @@
  */
 import type { PaywallRequest } from "../options";
 import type { HttpAnswer } from "../requirements";
-import type { CapturedAnswer } from "../idempotency";
+import { NOT_KEPT_HEADERS as NOT_KEPT, type CapturedAnswer } from "../idempotency";
 
 export const toResponse = (a: HttpAnswer): Response =>
   new Response(a.body as BodyInit, { status: a.status, headers: a.headers });
@@ -27,9 +27,6 @@ export function toPaywallRequest(req: Request): PaywallRequest {
     body: BODYLESS.has(req.method) ? undefined : async () => new Uint8Array(await req.clone().arrayBuffer()),
   };
 }
-
-/** Headers never kept for an idempotent retry: a replayed answer must not hand out the first caller's session. */
-const NOT_KEPT = new Set(["set-cookie", "content-length", "transfer-encoding", "connection"]);
 
 /** What the adapter sends and, when it could be kept for retries, the answer as bytes. */
 export interface Captured {
