@@ -15,7 +15,7 @@
 import type { IncomingMessage } from "node:http";
 import { chargeOf } from "../server/commit";
 import type { Paywall, Ticket } from "../server/paywall";
-import { DEFAULT_MAX_BODY_BYTES, NOT_KEPT_HEADERS, type CapturedAnswer } from "../server/idempotency";
+import { keepsAnswer, keptBodyCap, NOT_KEPT_HEADERS, type CapturedAnswer } from "../server/idempotency";
 import type { GatewayRoute } from "./config";
 import { clientResponseHeaders, PAYER_HEADER, toRecord } from "./headers";
 import {
@@ -57,8 +57,8 @@ export function paidExchange(
     await paywall.complete(ticket, false);
     events.onReleased?.({ route: route.path, reason });
   };
-  const keepCap = paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const keeps = ticket.scheme === "batch-settlement" && ticket.paymentId !== "";
+  const keepCap = keptBodyCap(paywall.options);
+  const keeps = keepsAnswer(ticket);
 
   async function onResponse(up: IncomingMessage): Promise<Decision> {
     const status = up.statusCode ?? 502;

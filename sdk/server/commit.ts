@@ -4,7 +4,7 @@
  */
 import type { ChannelRecord } from "../store/types";
 import type { BatchScheme } from "./batch";
-import { storeAnswer, type CapturedAnswer } from "./idempotency";
+import { keptBodyCap, storeAnswer, type CapturedAnswer } from "./idempotency";
 import { receiptExtensions, receiptFacts, type OfferReceiptIssuer } from "./offer-receipt";
 import type { PaywallOptions } from "./options";
 import type { Completion, Ticket } from "./outcome";
@@ -65,7 +65,7 @@ export class Committer {
           kept = headersFor(record);
           return storeAnswer(
             { ...answer, headers: { ...answer.headers, ...kept } },
-            this.options.idempotency?.maxBodyBytes,
+            keptBodyCap(this.options),
           );
         }
       : undefined;

@@ -42,6 +42,16 @@ export const NOT_KEPT_HEADERS: ReadonlySet<string> = new Set([
 export const DEFAULT_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+/** Whether a paid request's answer is kept for retries: an escrow payment that carries a payment identifier. */
+export function keepsAnswer(ticket: { scheme: string; paymentId?: string }): boolean {
+  return ticket.scheme === "batch-settlement" && !!ticket.paymentId;
+}
+
+/** The largest answer body kept for a retry under `options` (bytes). */
+export function keptBodyCap(options: { idempotency?: IdempotencyOptions }): number {
+  return options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+}
+
 /** The request facts a payment identifier is bound to. */
 export interface RequestFacts {
   /** The raw payment header: binding to it binds the id to the exact payment payload. */

@@ -1,5 +1,5 @@
 import type { Paywall, Ticket } from "../paywall";
-import { DEFAULT_MAX_BODY_BYTES, type CapturedAnswer } from "../idempotency";
+import { keepsAnswer, keptBodyCap, type CapturedAnswer } from "../idempotency";
 import { captureAnswer, toPaywallRequest, toResponse } from "./web";
 
 const CHARGE = "z402Charge";
@@ -53,11 +53,8 @@ export function paywallMiddleware(paywall: Paywall): HonoMiddleware {
     const ok = res.status < 400 && !c.error;
     const t = outcome.ticket;
     let kept: CapturedAnswer | undefined;
-    if (ok && t.scheme === "batch-settlement" && t.paymentId) {
-      const captured = await captureAnswer(
-        res,
-        paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      );
+    if (ok && keepsAnswer(t)) {
+      const captured = await captureAnswer(res, keptBodyCap(paywall.options));
       kept = captured.answer;
       if (captured.response !== res) {
         // Replaced without Hono merging the old headers in again: the rebuilt answer carries them already.

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Outcome, Paywall, Ticket } from "../paywall";
 import type { PaywallRequest } from "../options";
 import type { HttpAnswer } from "../requirements";
-import { NOT_KEPT_HEADERS as NOT_KEPT, type CapturedAnswer } from "../idempotency";
+import { keepsAnswer, NOT_KEPT_HEADERS as NOT_KEPT, type CapturedAnswer } from "../idempotency";
 
 /** Per-request payment context a Node/Express handler can read, and set the actual charge on. */
 export interface PaymentContext {
@@ -130,7 +130,7 @@ export function interceptResponse(
     let answer: HttpAnswer | undefined;
     try {
       const ok = res.statusCode < 400;
-      const keep = ok && ticket.scheme === "batch-settlement" && ticket.paymentId !== "";
+      const keep = ok && keepsAnswer(ticket);
       const done = await paywall.complete(ticket, ok, ctx.charge, keep ? captured() : undefined);
       if (done.type === "respond") answer = done.answer;
       else for (const [k, v] of Object.entries(done.headers)) res.setHeader(k, v);

@@ -7,7 +7,7 @@
  */
 import type { Paywall, Ticket } from "../paywall";
 import type { HttpAnswer } from "../requirements";
-import { DEFAULT_MAX_BODY_BYTES, type CapturedAnswer } from "../idempotency";
+import { keepsAnswer, keptBodyCap, type CapturedAnswer } from "../idempotency";
 import { captureAnswer, toPaywallRequest, toResponse } from "./web";
 
 interface PaymentContext {
@@ -83,11 +83,8 @@ export function withX402<A extends [Request, ...unknown[]]>(
     }
     const ok = res.status < 400;
     let kept: CapturedAnswer | undefined;
-    if (ok && ticket.scheme === "batch-settlement" && ticket.paymentId) {
-      const captured = await captureAnswer(
-        res,
-        paywall.options.idempotency?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      );
+    if (ok && keepsAnswer(ticket)) {
+      const captured = await captureAnswer(res, keptBodyCap(paywall.options));
       kept = captured.answer;
       res = captured.response;
     }
