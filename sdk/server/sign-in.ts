@@ -6,6 +6,7 @@ import type {
   SIWxVerifyCode,
 } from "@x402/extensions/sign-in-with-x";
 import { MemoryAccessStore, type AccessStore } from "../store/access";
+import { bytesToHex } from "../utils/hex";
 import type { PaywallOptions, PaywallRequest, RouteConfig } from "./options";
 import { REASONS, type Reason } from "./reasons";
 import { normalizePath } from "./requirements";
@@ -111,9 +112,7 @@ export class SignIn {
     const path = new URL(req.resourceUrl);
     const uri = new URL(path.pathname + path.search, origin).toString();
     const now = Date.now();
-    const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) =>
-      b.toString(16).padStart(2, "0"),
-    ).join("");
+    const nonce = bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(16))).slice(2);
     const info: SIWxExtension["info"] = {
       domain: origin.host,
       uri,
